@@ -1,0 +1,2 @@
+package org.crmwarehouse.cli;
+public class CrmWarehouse { public static void main(String[] a) {} }
