@@ -1,2 +1,49 @@
 package org.crmwarehouse.cli;
-public class CrmWarehouse { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line: {@code crm-warehouse run|generate|status|sql|docs}. */
+@Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
+        description = "Nightly batch data warehouse for customer-relationship analytics.",
+        subcommands = {RunCommand.class, StatusCommand.class, SqlCommand.class,
+                DocsCommand.class})
+public final class CrmWarehouse {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new CrmWarehouse());
+        // A failure is one line on stderr with the cause and a non-zero exit code; the stack
+        // trace only with CRM_WAREHOUSE_DEBUG set, for whoever needs to dig.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("crm-warehouse: error: " + oneLine(e));
+            if (System.getenv("CRM_WAREHOUSE_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli;
+    }
+
+    /** The deepest message of a cause chain, on one line. */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        String message = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        if (message == null) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,57 @@
+package org.crmwarehouse.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.orchestrate.NightlyLauncher;
+import org.crmwarehouse.orchestrate.WarehouseApplication;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Run the nightly job for one business date.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--config", required = true, description = "Job config YAML (e.g. jobs/nightly.yaml).")
+    Path config;
+
+    @Option(names = "--date", description = "Business date YYYY-MM-DD (default: the config's business_date, else yesterday).")
+    LocalDate date;
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        LocalDate businessDate = date != null ? date
+                : job.businessDate() != null ? job.businessDate() : LocalDate.now().minusDays(1);
+        try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
+            JobExecution execution = context.getBean(NightlyLauncher.class).run(job, businessDate);
+            if (execution.getStatus() != BatchStatus.COMPLETED) {
+                throw new IllegalStateException("job " + job.name() + " for " + businessDate + " ended "
+                        + execution.getStatus() + ": " + failureOf(execution));
+            }
+            Path summary = job.reportFolder(businessDate).resolve("run-report.txt");
+            System.out.println();
+            System.out.print(Files.readString(summary, StandardCharsets.UTF_8));
+            return 0;
+        }
+    }
+
+    private static String failureOf(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (!step.getFailureExceptions().isEmpty()) {
+                return "step " + step.getStepName() + " failed: " + CrmWarehouse.oneLine(step.getFailureExceptions().get(0));
+            }
+        }
+        return execution.getAllFailureExceptions().stream().map(CrmWarehouse::oneLine)
+                .collect(Collectors.joining("; "));
+    }
+}

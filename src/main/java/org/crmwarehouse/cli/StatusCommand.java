@@ -1,0 +1,89 @@
+package org.crmwarehouse.cli;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.config.RepositoryConfig;
+import org.crmwarehouse.contract.Contract;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = "Show the recent runs recorded in the JobRepository and how they ended.")
+final class StatusCommand implements Callable<Integer> {
+
+    @Option(names = "--config", description = "A job config whose repository to read (default: the embedded one).")
+    Path config;
+
+    @Option(names = "--limit", defaultValue = "20", description = "How many runs to show (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    private static final String RECENT_RUNS = """
+            SELECT e.JOB_EXECUTION_ID, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE,
+                   (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
+                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'job.name') AS JOB,
+                   (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
+                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'business.date') AS BUSINESS_DATE,
+                   (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
+                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'rerun') AS RERUN,
+                   (SELECT max(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s
+                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND s.STATUS = 'FAILED') AS FAILED_STEP
+              FROM BATCH_JOB_EXECUTION e
+             ORDER BY e.JOB_EXECUTION_ID DESC
+             LIMIT ?
+            """;
+
+    @Override
+    public Integer call() throws Exception {
+        RepositoryConfig repository = config == null ? RepositoryConfig.embeddedDefault()
+                : new JobConfigLoader(Contract.standard()).load(config).repository();
+        String url = repository.url().startsWith("jdbc:h2:") ? repository.url() + ";IFEXISTS=TRUE" : repository.url();
+        try (Connection c = DriverManager.getConnection(url, repository.user(), repository.password());
+                PreparedStatement s = c.prepareStatement(RECENT_RUNS)) {
+            s.setInt(1, limit);
+            System.out.printf(Locale.ROOT, "%-6s %-14s %-12s %-5s %-10s %-19s %9s  %s%n",
+                    "exec", "job", "date", "rerun", "status", "started", "seconds", "note");
+            int rows = 0;
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    LocalDateTime start = rs.getObject(3, LocalDateTime.class);
+                    LocalDateTime end = rs.getObject(4, LocalDateTime.class);
+                    String seconds = start != null && end != null
+                            ? String.format(Locale.ROOT, "%.1f", Duration.between(start, end).toMillis() / 1000.0) : "";
+                    String note = rs.getString(10) != null ? "failed in " + rs.getString(10) + ": "
+                            + firstLine(rs.getString(5)) : "";
+                    System.out.printf(Locale.ROOT, "%-6d %-14s %-12s %-5s %-10s %-19s %9s  %s%n", rs.getLong(1),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(2),
+                            start == null ? "" : start.withNano(0).toString().replace('T', ' '), seconds, note);
+                }
+            }
+            if (rows == 0) {
+                System.out.println("(no runs recorded yet)");
+            }
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("not found")) {
+                System.out.println("No runs recorded yet: the JobRepository " + repository.redactedUrl()
+                        + " does not exist.");
+                return 0;
+            }
+            throw new SQLException("cannot read the JobRepository " + repository.redactedUrl() + ": " + e.getMessage(), e);
+        }
+        return 0;
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 160 ? line.substring(0, 160) + "…" : line;
+    }
+}

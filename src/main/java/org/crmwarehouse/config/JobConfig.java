@@ -1,0 +1,50 @@
+package org.crmwarehouse.config;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * One job configuration ({@code jobs/*.yaml}): what to read, where to publish, and the parameters
+ * the SQL models see. Paths are already resolved against the config file's folder.
+ *
+ * @param name         the job's name; it identifies the job's runs in the JobRepository
+ * @param businessDate the date to run for when the command line gives none (may be null)
+ * @param output       folder of the published warehouse, Parquet marts, reports and work files
+ * @param repository   the JobRepository database
+ * @param raw          raw files that mappings select from, by name
+ * @param sources      contract entity -> where it comes from
+ * @param parameters   values the SQL models read from the run_parameters table
+ */
+public record JobConfig(
+        Path file,
+        String name,
+        LocalDate businessDate,
+        Path output,
+        RepositoryConfig repository,
+        Map<String, FileSpec> raw,
+        Map<String, SourceSpec> sources,
+        Map<String, Object> parameters) {
+
+    public JobConfig {
+        raw = Map.copyOf(raw);
+        sources = Map.copyOf(sources);
+        parameters = Map.copyOf(parameters);
+    }
+
+    public Path warehouseFile() {
+        return output.resolve("warehouse.duckdb");
+    }
+
+    public Path martsFolder(LocalDate date) {
+        return output.resolve("marts").resolve("business_date=" + date);
+    }
+
+    public Path reportFolder(LocalDate date) {
+        return output.resolve("reports").resolve(date.toString());
+    }
+
+    public Path workFolder(LocalDate date) {
+        return output.resolve("work").resolve(date.toString());
+    }
+}

@@ -1,0 +1,38 @@
+package org.crmwarehouse.contract;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** One column of a contract entity and the rules its values must satisfy. */
+public record ColumnContract(
+        String name,
+        ColumnType type,
+        boolean required,
+        boolean key,
+        List<String> allowed,
+        BigDecimal min,
+        BigDecimal max,
+        boolean notFuture,
+        Reference references,
+        String description) {
+
+    public ColumnContract {
+        allowed = allowed == null ? List.of() : List.copyOf(allowed);
+    }
+
+    /** A foreign key: the value must exist as {@code entity.column}. */
+    public record Reference(String entity, String column) {
+        public static Reference parse(String text) {
+            int dot = text.indexOf('.');
+            if (dot <= 0 || dot == text.length() - 1) {
+                throw new IllegalArgumentException("a reference must look like entity.column, not '" + text + "'");
+            }
+            return new Reference(text.substring(0, dot), text.substring(dot + 1));
+        }
+
+        @Override
+        public String toString() {
+            return entity + "." + column;
+        }
+    }
+}

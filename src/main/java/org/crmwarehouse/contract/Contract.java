@@ -1,0 +1,124 @@
+package org.crmwarehouse.contract;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The input contract: every entity a source can be mapped onto, read from
+ * {@code contract/contract.yaml} on the classpath.
+ */
+public final class Contract {
+    public static final String RESOURCE = "contract/contract.yaml";
+
+    private final Map<String, EntityContract> entities;
+    private final List<String> order;
+
+    private Contract(Map<String, EntityContract> entities, List<String> order) {
+        this.entities = Map.copyOf(entities);
+        this.order = List.copyOf(order);
+        checkReferences();
+    }
+
+    public static Contract standard() {
+        try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the contract resource " + RESOURCE + " is missing from the classpath");
+            }
+            return parse(new YAMLMapper().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Contract parse(JsonNode root) {
+        Map<String, EntityContract> entities = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entity : root.required("entities").properties()) {
+            List<ColumnContract> columns = new ArrayList<>();
+            for (JsonNode c : entity.getValue().required("columns")) {
+                List<String> allowed = new ArrayList<>();
+                c.path("allowed").forEach(v -> allowed.add(v.asString()));
+                columns.add(new ColumnContract(
+                        c.required("name").asString(),
+                        ColumnType.valueOf(c.required("type").asString()),
+                        c.path("required").asBoolean(false),
+                        c.path("key").asBoolean(false),
+                        allowed,
+                        c.has("min") ? new BigDecimal(c.get("min").asString()) : null,
+                        c.has("max") ? new BigDecimal(c.get("max").asString()) : null,
+                        c.path("not_future").asBoolean(false),
+                        c.has("references") ? ColumnContract.Reference.parse(c.get("references").asString()) : null,
+                        c.path("description").asString("")));
+            }
+            entities.put(entity.getKey(), new EntityContract(entity.getKey(),
+                    entity.getValue().path("description").asString(""), columns));
+        }
+        return new Contract(entities, List.copyOf(entities.keySet()));
+    }
+
+    private void checkReferences() {
+        for (EntityContract e : entities.values()) {
+            for (ColumnContract c : e.columns()) {
+                if (c.references() != null) {
+                    EntityContract target = entities.get(c.references().entity());
+                    if (target == null || target.column(c.references().column()).isEmpty()) {
+                        throw new IllegalStateException("contract column " + e.name() + "." + c.name()
+                                + " references unknown " + c.references());
+                    }
+                }
+            }
+        }
+    }
+
+    public EntityContract entity(String name) {
+        EntityContract entity = entities.get(name);
+        if (entity == null) {
+            throw new IllegalArgumentException("unknown entity '" + name + "'; the contract has " + order);
+        }
+        return entity;
+    }
+
+    public boolean hasEntity(String name) {
+        return entities.containsKey(name);
+    }
+
+    /** Entities in declaration order. */
+    public List<EntityContract> entities() {
+        return order.stream().map(entities::get).toList();
+    }
+
+    /**
+     * Entities ordered so that every entity comes after those it references (self-references
+     * aside): validation needs the valid keys of a referenced entity first.
+     */
+    public List<EntityContract> inReferenceOrder() {
+        Set<String> done = new LinkedHashSet<>();
+        while (done.size() < order.size()) {
+            boolean progressed = false;
+            for (String name : order) {
+                if (done.contains(name)) {
+                    continue;
+                }
+                boolean ready = entities.get(name).referencedEntities().stream()
+                        .allMatch(r -> r.equals(name) || done.contains(r));
+                if (ready) {
+                    done.add(name);
+                    progressed = true;
+                }
+            }
+            if (!progressed) {
+                throw new IllegalStateException("contract references form a cycle among " + order);
+            }
+        }
+        return done.stream().map(entities::get).toList();
+    }
+}

@@ -1,0 +1,70 @@
+package org.crmwarehouse.orchestrate;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** The {@code nightly} job: extract, validate, transform, publish, report. */
+@Configuration(proxyBeanMethods = false)
+public class NightlyJobConfiguration {
+    public static final String JOB_NAME = "nightly";
+    private static final Logger log = LoggerFactory.getLogger("org.crmwarehouse.progress");
+
+    @FunctionalInterface
+    interface StepWork {
+        void run(RunContext run, StepExecution execution) throws Exception;
+    }
+
+    @Bean
+    public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions) {
+        NightlySteps steps = new NightlySteps();
+        return new JobBuilder(JOB_NAME, repository)
+                .start(step("extract", repository, transactions, (run, e) -> steps.extract(run)))
+                .next(step("validate", repository, transactions, (run, e) -> steps.validate(run)))
+                .next(step("transform", repository, transactions, (run, e) -> steps.transform(run)))
+                .next(step("publish", repository, transactions, (run, e) -> steps.publish(run)))
+                .next(step("report", repository, transactions, (run, e) -> steps.report(run, e.getJobExecution())))
+                .build();
+    }
+
+    private static Step step(String name, JobRepository repository, PlatformTransactionManager transactions,
+            StepWork work) {
+        return new StepBuilder(name, repository)
+                .tasklet((contribution, chunk) -> {
+                    StepExecution execution = chunk.getStepContext().getStepExecution();
+                    work.run(RunContext.of(execution.getJobParameters()), execution);
+                    return RepeatStatus.FINISHED;
+                }, transactions)
+                .listener(new StepProgress())
+                .build();
+    }
+
+    /** One line when a step starts and one when it ends: enough to follow a night from a log. */
+    static final class StepProgress implements StepExecutionListener {
+        private long started;
+
+        @Override
+        public void beforeStep(StepExecution step) {
+            started = System.nanoTime();
+            log.info("[{}] started", step.getStepName());
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution step) {
+            log.info("[{}] {} in {} s", step.getStepName(), step.getStatus().name().toLowerCase(java.util.Locale.ROOT),
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            return step.getExitStatus();
+        }
+    }
+}

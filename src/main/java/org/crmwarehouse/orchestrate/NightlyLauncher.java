@@ -1,0 +1,92 @@
+package org.crmwarehouse.orchestrate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.crmwarehouse.config.JobConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts a night for one business date and decides how:
+ * <ul>
+ *   <li>never run for this date: a new job instance, from a clean work folder;</li>
+ *   <li>last attempt FAILED or STOPPED: a restart of that instance, which resumes at the failed
+ *       step with the work database as the failed attempt left it;</li>
+ *   <li>last attempt left STARTED by a killed process: it is marked failed (logged), then restarted;</li>
+ *   <li>already COMPLETED: a rerun, a new instance with the next {@code rerun} number.</li>
+ * </ul>
+ * The business date, the job name and the rerun number identify the instance.
+ */
+@Component
+public class NightlyLauncher {
+    private static final Logger log = LoggerFactory.getLogger("org.crmwarehouse.progress");
+
+    private final JobOperator operator;
+    private final JobRepository repository;
+    private final Job nightlyJob;
+
+    public NightlyLauncher(JobOperator operator, JobRepository repository, Job nightlyJob) {
+        this.operator = operator;
+        this.repository = repository;
+        this.nightlyJob = nightlyJob;
+    }
+
+    public JobExecution run(JobConfig config, LocalDate businessDate) throws Exception {
+        try (OutputLock ignored = OutputLock.acquire(config.output())) {
+            for (long rerun = 0; ; rerun++) {
+                JobParameters parameters = parameters(config, businessDate, rerun);
+                JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters);
+                if (last == null) {
+                    deleteRecursively(config.workFolder(businessDate));
+                    log.info("[run] job {} for business date {}{}", config.name(), businessDate,
+                            rerun == 0 ? "" : " (rerun " + rerun + ": the date already completed)");
+                    return operator.start(nightlyJob, parameters);
+                }
+                BatchStatus status = last.getStatus();
+                if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+                    continue;
+                }
+                if (status.isRunning()) {
+                    // We hold the output lock, so no live process owns this execution: it crashed.
+                    log.warn("[run] execution {} for {} was left {} by a process that died; marking it failed "
+                            + "and restarting", last.getId(), businessDate, status);
+                    last = operator.recover(last);
+                }
+                log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
+                        config.name(), businessDate, last.getStatus(), last.getId());
+                return operator.restart(last);
+            }
+        }
+    }
+
+    static JobParameters parameters(JobConfig config, LocalDate businessDate, long rerun) {
+        return new JobParametersBuilder()
+                .addLocalDate(RunContext.BUSINESS_DATE, businessDate, true)
+                .addString(RunContext.JOB_NAME, config.name(), true)
+                .addLong(RunContext.RERUN, rerun, true)
+                .addString(RunContext.CONFIG_FILE, config.file().toString(), false)
+                .toJobParameters();
+    }
+
+    private static void deleteRecursively(Path folder) throws java.io.IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

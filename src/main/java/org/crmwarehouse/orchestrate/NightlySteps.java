@@ -1,0 +1,110 @@
+package org.crmwarehouse.orchestrate;
+
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.crmwarehouse.extract.SourceExtractor;
+import org.crmwarehouse.publish.Publisher;
+import org.crmwarehouse.report.RunReport;
+import org.crmwarehouse.report.RunReportWriter;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.transform.ModelRunner;
+import org.crmwarehouse.validate.ContractValidator;
+import org.crmwarehouse.validate.SourceAudit;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
+
+/**
+ * The work of each step of the nightly job. Every step reads and writes only the run's work
+ * database (and, for publish, the output folder), replacing what it wrote before, so running a
+ * step again after a failure gives the same result as running it once.
+ */
+public final class NightlySteps {
+
+    public void extract(RunContext run) throws Exception {
+        Files.createDirectories(run.workDatabase().getParent());
+        try (Connection db = Db.open(run.workDatabase())) {
+            new SourceExtractor(run.contract()).extract(db, run.config());
+        }
+    }
+
+    public void validate(RunContext run) throws Exception {
+        try (Connection db = Db.open(run.workDatabase())) {
+            new ContractValidator(run.contract()).validate(db, run.config(), run.businessDate());
+        }
+    }
+
+    public void transform(RunContext run) throws Exception {
+        try (Connection db = Db.open(run.workDatabase())) {
+            new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters());
+        }
+    }
+
+    public void publish(RunContext run) throws Exception {
+        try (Connection db = Db.open(run.workDatabase())) {
+            new Publisher().publish(db, run.config(), run.businessDate(), run.catalog());
+        }
+    }
+
+    /** Writes the run report and returns its readable summary. */
+    public String report(RunContext run, JobExecution execution) throws Exception {
+        RunReport report;
+        try (Connection db = Db.openReadOnly(run.workDatabase())) {
+            List<SourceAudit> sources = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT entity, source, rows_read, rows_loaded, rows_quarantined FROM audit_sources")) {
+                while (rs.next()) {
+                    sources.add(new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5)));
+                }
+            }
+            boolean reconciled = sources.stream().allMatch(a -> a.rowsRead() == a.rowsLoaded() + a.rowsQuarantined());
+            if (!reconciled) {
+                throw new IllegalStateException("row accounting does not reconcile: " + sources);
+            }
+            List<RunReport.QuarantineCount> quarantine = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT entity, reason_code, column_name, count(DISTINCT line) FROM quarantine "
+                            + "GROUP BY ALL ORDER BY 1, 4 DESC, 2, 3")) {
+                while (rs.next()) {
+                    quarantine.add(new RunReport.QuarantineCount(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getLong(4)));
+                }
+            }
+            List<RunReport.TableRows> tables = new ArrayList<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT model, layer, rows, millis FROM audit_models")) {
+                while (rs.next()) {
+                    tables.add(new RunReport.TableRows(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+            var jsonFile = run.config().reportFolder(run.businessDate()).resolve("run-report.json");
+            var textFile = run.config().reportFolder(run.businessDate()).resolve("run-report.txt");
+            report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
+                    execution.getId(), stepTimes(execution), sources, quarantine, tables, reconciled,
+                    new RunReport.Outputs(run.config().warehouseFile().toString(),
+                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()));
+            RunReportWriter writer = new RunReportWriter();
+            writer.write(report, jsonFile, textFile);
+            return writer.summary(report);
+        }
+    }
+
+    private static List<RunReport.StepTime> stepTimes(JobExecution execution) {
+        List<RunReport.StepTime> times = new ArrayList<>();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStartTime() == null || step.getEndTime() == null) {
+                continue; // the report step itself, still running
+            }
+            LocalDateTime start = step.getStartTime();
+            times.add(new RunReport.StepTime(step.getStepName(), step.getStatus().name(),
+                    Duration.between(start, step.getEndTime()).toMillis() / 1000.0));
+        }
+        return times;
+    }
+}

@@ -1,0 +1,60 @@
+package org.crmwarehouse.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.crmwarehouse.validate.SourceAudit;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes the run report as JSON (for machines) and as a readable summary (for people). */
+public final class RunReportWriter {
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    public void write(RunReport report, Path jsonFile, Path textFile) throws IOException {
+        Files.createDirectories(jsonFile.getParent());
+        Files.writeString(jsonFile, json.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(textFile, summary(report), StandardCharsets.UTF_8);
+    }
+
+    public String summary(RunReport r) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d%n%n",
+                r.job(), r.businessDate(), r.jobExecutionId()));
+        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s%n", "Source", "read", "loaded", "quarantined"));
+        for (SourceAudit s : r.sources()) {
+            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d%n",
+                    truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined()));
+        }
+        out.append(r.reconciled()
+                ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
+                : "WARNING: row counts do not reconcile.\n");
+        if (!r.quarantine().isEmpty()) {
+            out.append("\nQuarantined rows by reason (query the quarantine table for lines and raw text):\n");
+            for (RunReport.QuarantineCount q : r.quarantine()) {
+                out.append(String.format(Locale.ROOT, "  %-16s %-18s %-24s %,10d%n", q.entity(), q.reasonCode(),
+                        q.columnName() == null ? "" : q.columnName(), q.rows()));
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%n%-44s %-13s %12s %10s%n", "Table", "layer", "rows", "build ms"));
+        for (RunReport.TableRows t : r.tables()) {
+            out.append(String.format(Locale.ROOT, "%-44s %-13s %,12d %,10d%n", t.table(), t.layer(), t.rows(),
+                    t.buildMillis()));
+        }
+        out.append("\nSteps:");
+        for (RunReport.StepTime s : r.steps()) {
+            out.append(String.format(Locale.ROOT, "  %s %.1f s", s.step(), s.seconds()));
+        }
+        out.append("\n\nResults:\n");
+        out.append("  DuckDB warehouse  ").append(r.outputs().warehouse()).append('\n');
+        out.append("  Parquet marts     ").append(r.outputs().parquetFolder()).append('\n');
+        out.append("  Run report        ").append(r.outputs().reportJson()).append('\n');
+        return out.toString();
+    }
+
+    private static String truncate(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width - 1) + "…";
+    }
+}

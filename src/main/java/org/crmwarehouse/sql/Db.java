@@ -1,0 +1,66 @@
+package org.crmwarehouse.sql;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** Thin helpers over a DuckDB JDBC connection: statements, single values and column lists. */
+public final class Db {
+    private Db() {
+    }
+
+    public static Connection open(Path file) throws SQLException {
+        return DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+    }
+
+    public static Connection openReadOnly(Path file) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("duckdb.read_only", "true");
+        return DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
+    }
+
+    public static Connection inMemory() throws SQLException {
+        return DriverManager.getConnection("jdbc:duckdb:");
+    }
+
+    public static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    public static long queryLong(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SQLException("no row from: " + sql);
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    public static List<String> queryStrings(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /** Column names of a query's result, in order, without running it. */
+    public static List<String> columnsOf(Connection connection, String query) throws SQLException {
+        return queryStrings(connection, "SELECT column_name FROM (DESCRIBE " + query + ")");
+    }
+
+    public static boolean tableExists(Connection connection, String table) throws SQLException {
+        return queryLong(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = "
+                + Sql.literal(table)) > 0;
+    }
+}

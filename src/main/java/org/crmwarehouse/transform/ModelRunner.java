@@ -1,0 +1,99 @@
+package org.crmwarehouse.transform;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transform step: writes {@code run_parameters}, builds every model in dependency order
+ * (staging, intermediate, marts), then runs every model's data tests. A failing data test fails
+ * the step before anything is published.
+ */
+public final class ModelRunner {
+    private static final Logger log = LoggerFactory.getLogger(ModelRunner.class);
+
+    private final ModelCatalog catalog;
+    private final EngineDialect dialect = new EngineDialect();
+    private final DataTests dataTests = new DataTests();
+
+    public ModelRunner(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public record ModelAudit(String model, String layer, long rows, long millis) {
+    }
+
+    public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides)
+            throws SQLException {
+        writeParameters(db, businessDate, overrides);
+        dialect.defineFunctions(db);
+        List<ModelAudit> audits = new ArrayList<>();
+        List<SqlModel> models = catalog.models();
+        for (int i = 0; i < models.size(); i++) {
+            SqlModel model = models.get(i);
+            long started = System.nanoTime();
+            try {
+                Db.execute(db, dialect.materialize(model.name(), model.sql()));
+            } catch (SQLException e) {
+                throw new SQLException("model " + model.layer().folder() + "/" + model.name() + ".sql failed: "
+                        + e.getMessage(), e);
+            }
+            long rows = Db.queryLong(db, "SELECT count(*) FROM " + model.name());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            audits.add(new ModelAudit(model.name(), model.layer().folder(), rows, millis));
+            log.info("[transform] {}/{} {}: {} rows ({} ms)", i + 1, models.size(), model.name(), rows, millis);
+        }
+        List<DataTests.Failure> failures = new ArrayList<>();
+        for (SqlModel model : models) {
+            failures.addAll(dataTests.run(db, model));
+        }
+        if (!failures.isEmpty()) {
+            throw new DataTestException(failures);
+        }
+        log.info("[transform] data tests passed on {} models", models.size());
+        Db.execute(db, "CREATE OR REPLACE TABLE audit_models (model VARCHAR, layer VARCHAR, rows BIGINT, millis BIGINT)");
+        for (ModelAudit a : audits) {
+            Db.execute(db, "INSERT INTO audit_models VALUES (" + Sql.literal(a.model()) + ", " + Sql.literal(a.layer())
+                    + ", " + a.rows() + ", " + a.millis() + ")");
+        }
+        return audits;
+    }
+
+    /** run_parameters: one row, a typed column per parameter (defaults overridden by the job config). */
+    void writeParameters(Connection db, LocalDate businessDate, Map<String, Object> overrides) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        columns.add("DATE " + Sql.literal(businessDate.toString()) + " AS business_date");
+        for (ModelParameter p : catalog.parameters()) {
+            Object value = overrides.getOrDefault(p.name(), p.defaultValue());
+            columns.add("CAST(" + Sql.literal(String.valueOf(value)) + " AS " + castType(p) + ") AS " + p.name());
+        }
+        for (String name : overrides.keySet()) {
+            if (catalog.parameters().stream().noneMatch(p -> p.name().equals(name))) {
+                throw new IllegalArgumentException("parameters." + name + " is not a model parameter; known: "
+                        + catalog.parameters().stream().map(ModelParameter::name).toList());
+            }
+        }
+        Db.execute(db, "CREATE OR REPLACE TABLE run_parameters AS SELECT " + String.join(", ", columns));
+    }
+
+    private static String castType(ModelParameter p) {
+        return switch (p.type()) {
+            case "BIGINT", "DOUBLE", "DATE", "VARCHAR", "BOOLEAN" -> p.type();
+            default -> throw new IllegalStateException("parameter " + p.name() + " has unsupported type " + p.type());
+        };
+    }
+
+    /** Data tests that failed; the message lists each. */
+    public static final class DataTestException extends RuntimeException {
+        public DataTestException(List<DataTests.Failure> failures) {
+            super("data tests failed: " + failures);
+        }
+    }
+}

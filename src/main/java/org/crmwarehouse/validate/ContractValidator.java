@@ -1,0 +1,234 @@
+package org.crmwarehouse.validate;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.crmwarehouse.config.FileSpec;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.SourceSpec;
+import org.crmwarehouse.contract.ColumnContract;
+import org.crmwarehouse.contract.ColumnType;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.contract.EntityContract;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validate step: checks every {@code raw_<entity>} row against the contract, types the good
+ * rows into {@code valid_<entity>} and puts every other row, with each reason, into
+ * {@code quarantine}. All checks are generated SQL run by DuckDB over the whole table at once.
+ *
+ * <p>Order of checks: column rules first (required, type, allowed, range, future dates), then
+ * duplicate keys among the rows that passed them (first line wins), then references against the
+ * valid rows of the referenced entity. A row that fails any check is quarantined whole.
+ */
+public final class ContractValidator {
+    private static final Logger log = LoggerFactory.getLogger(ContractValidator.class);
+
+    private final Contract contract;
+
+    public ContractValidator(Contract contract) {
+        this.contract = contract;
+    }
+
+    public List<SourceAudit> validate(Connection db, JobConfig config, LocalDate businessDate) throws SQLException {
+        Db.execute(db, "CREATE OR REPLACE TABLE quarantine (business_date DATE, entity VARCHAR, source VARCHAR, "
+                + "line BIGINT, column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
+        Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", entity, source, line, column_name, "
+                + "reason_code, value, detail, raw_text FROM extract_rejects");
+        List<SourceAudit> audits = new ArrayList<>();
+        for (EntityContract entity : contract.inReferenceOrder()) {
+            long started = System.nanoTime();
+            SourceSpec source = config.sources().get(entity.name());
+            validateEntity(db, entity, source, config, businessDate);
+            if (source != null) {
+                SourceAudit audit = audit(db, entity.name(), source.label());
+                audits.add(audit);
+                log.info("[validate] {}: {} read, {} loaded, {} quarantined ({} ms)", entity.name(), audit.rowsRead(),
+                        audit.rowsLoaded(), audit.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+        for (String rawFile : config.raw().keySet()) {
+            audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString()));
+        }
+        Db.execute(db, "CREATE OR REPLACE TABLE audit_sources (entity VARCHAR, source VARCHAR, rows_read BIGINT, "
+                + "rows_loaded BIGINT, rows_quarantined BIGINT)");
+        for (SourceAudit a : audits) {
+            Db.execute(db, "INSERT INTO audit_sources VALUES (" + Sql.literal(a.entity()) + ", " + Sql.literal(a.source())
+                    + ", " + a.rowsRead() + ", " + a.rowsLoaded() + ", " + a.rowsQuarantined() + ")");
+        }
+        return audits;
+    }
+
+    private void validateEntity(Connection db, EntityContract entity, SourceSpec source, JobConfig config,
+            LocalDate businessDate) throws SQLException {
+        String e = entity.name();
+        FileSpec file = source == null || source.isMapped() ? null : source.file();
+        String delimiter = file == null ? "|" : file.delimiter();
+
+        List<String> typed = new ArrayList<>(List.of("_source", "_line", "row_number() OVER () AS _row"));
+        List<String> texts = new ArrayList<>();
+        for (ColumnContract c : entity.columns()) {
+            String text = "nullif(trim(" + c.name() + "), '')";
+            typed.add(text + " AS " + c.name() + "__text");
+            typed.add(typedExpression(c, text, file) + " AS " + c.name());
+            texts.add("coalesce(" + c.name() + ", '')");
+        }
+        typed.add("concat_ws(" + Sql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _typed AS SELECT " + String.join(", ", typed)
+                + " FROM raw_" + e + " ORDER BY _line");
+
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _issues (_row BIGINT, column_name VARCHAR, reason_code VARCHAR, "
+                + "value VARCHAR, detail VARCHAR)");
+        List<String> columnChecks = new ArrayList<>();
+        for (ColumnContract c : entity.columns()) {
+            columnChecks.addAll(columnChecks(c, businessDate, file));
+        }
+        if (!columnChecks.isEmpty()) {
+            Db.execute(db, "INSERT INTO _issues " + String.join("\nUNION ALL\n", columnChecks));
+        }
+
+        List<ColumnContract> key = entity.keyColumns();
+        if (!key.isEmpty()) {
+            String keyList = key.stream().map(ColumnContract::name).collect(Collectors.joining(", "));
+            String keyText = key.stream().map(c -> "CAST(" + c.name() + " AS VARCHAR)")
+                    .collect(Collectors.joining(" || ', ' || "));
+            Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(keyList) + ", 'DUPLICATE_KEY', "
+                    + keyText + ", 'key already on line ' || first_line FROM (SELECT _row, _line, " + keyList
+                    + ", min(_line) OVER (PARTITION BY " + keyList + ") AS first_line, row_number() OVER (PARTITION BY "
+                    + keyList + " ORDER BY _line, _row) AS occurrence FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)) "
+                    + "WHERE occurrence > 1");
+        }
+
+        for (ColumnContract c : entity.columns()) {
+            if (c.references() == null) {
+                continue;
+            }
+            String target = c.references().entity();
+            boolean self = target.equals(e);
+            if (!self && !config.sources().containsKey(target)) {
+                continue; // nothing to check against: the referenced entity is not part of this job
+            }
+            String keys = self
+                    ? "(SELECT " + c.references().column() + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues))"
+                    : "(SELECT " + c.references().column() + " FROM valid_" + target + ")";
+            Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(c.name()) + ", 'UNKNOWN_REFERENCE', "
+                    + c.name() + ", " + Sql.literal("no " + c.references() + " with this value") + " FROM _typed t "
+                    + "WHERE " + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues) AND NOT EXISTS "
+                    + "(SELECT 1 FROM " + keys + " k(v) WHERE k.v = t." + c.name() + ")");
+        }
+
+        List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
+        validColumns.addAll(entity.columnNames());
+        Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
+                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues) ORDER BY _line, _row");
+        Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
+                + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
+                + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
+        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues");
+    }
+
+    /** The expression that turns a column's trimmed text into its contract type (NULL if it does not parse). */
+    static String typedExpression(ColumnContract c, String text, FileSpec file) {
+        return switch (c.type()) {
+            case VARCHAR -> text;
+            case BIGINT -> "TRY_CAST(" + text + " AS BIGINT)";
+            case DECIMAL -> "TRY_CAST(" + text + " AS " + c.type().storageType() + ")";
+            case BOOLEAN -> "CASE WHEN lower(" + text + ") IN ('true', 't', '1', 'yes', 'y') THEN true "
+                    + "WHEN lower(" + text + ") IN ('false', 'f', '0', 'no', 'n') THEN false END";
+            case DATE -> file != null && file.dateFormat() != null
+                    ? "CAST(TRY_STRPTIME(" + text + ", " + Sql.literal(file.dateFormat()) + ") AS DATE)"
+                    : "coalesce(TRY_CAST(" + text + " AS DATE), CAST(TRY_CAST(" + text + " AS TIMESTAMP) AS DATE))";
+            case TIMESTAMP -> file != null && file.timestampFormat() != null
+                    ? "TRY_STRPTIME(" + text + ", " + Sql.literal(file.timestampFormat()) + ")"
+                    : "TRY_CAST(" + text + " AS TIMESTAMP)";
+        };
+    }
+
+    private static List<String> columnChecks(ColumnContract c, LocalDate businessDate, FileSpec file) {
+        List<String> checks = new ArrayList<>();
+        String n = c.name();
+        String textColumn = n + "__text";
+        String select = "SELECT _row, " + Sql.literal(n) + ", ";
+        if (c.required()) {
+            checks.add(select + "'MISSING_REQUIRED', NULL, 'required value is blank' FROM _typed WHERE "
+                    + textColumn + " IS NULL");
+        }
+        if (c.type() != ColumnType.VARCHAR) {
+            String expected = c.type().name().toLowerCase(java.util.Locale.ROOT);
+            if (file != null && c.type() == ColumnType.DATE && file.dateFormat() != null) {
+                expected += " in format " + file.dateFormat();
+            } else if (file != null && c.type() == ColumnType.TIMESTAMP && file.timestampFormat() != null) {
+                expected += " in format " + file.timestampFormat();
+            }
+            checks.add(select + "'BAD_TYPE', " + textColumn + ", " + Sql.literal("not a valid " + expected)
+                    + " FROM _typed WHERE " + textColumn + " IS NOT NULL AND " + n + " IS NULL");
+        }
+        if (!c.allowed().isEmpty()) {
+            String list = c.allowed().stream().map(Sql::literal).collect(Collectors.joining(", "));
+            checks.add(select + "'NOT_ALLOWED', " + textColumn + ", " + Sql.literal("allowed: " + c.allowed())
+                    + " FROM _typed WHERE " + n + " IS NOT NULL AND " + n + " NOT IN (" + list + ")");
+        }
+        if (c.min() != null || c.max() != null) {
+            List<String> bounds = new ArrayList<>();
+            if (c.min() != null) {
+                bounds.add(n + " < " + c.min().toPlainString());
+            }
+            if (c.max() != null) {
+                bounds.add(n + " > " + c.max().toPlainString());
+            }
+            String range = "[" + (c.min() == null ? "" : c.min().toPlainString()) + ", "
+                    + (c.max() == null ? "" : c.max().toPlainString()) + "]";
+            checks.add(select + "'OUT_OF_RANGE', " + textColumn + ", " + Sql.literal("outside " + range)
+                    + " FROM _typed WHERE " + String.join(" OR ", bounds));
+        }
+        if (c.notFuture() && c.type().isTemporal()) {
+            checks.add(select + "'FUTURE_DATE', " + textColumn + ", " + Sql.literal("after business date " + businessDate)
+                    + " FROM _typed WHERE CAST(" + n + " AS DATE) > " + date(businessDate) + " + INTERVAL 1 DAY");
+        }
+        return checks;
+    }
+
+    /**
+     * Counts one source's rows. Loaded rows are counted in {@code valid_<entity>} and quarantined
+     * rows in {@code quarantine} (distinct lines), independently, so that read = loaded +
+     * quarantined is a real check that no row went missing between the two.
+     */
+    private SourceAudit audit(Connection db, String entity, String source) throws SQLException {
+        if (entity.startsWith("raw:")) {
+            long rows = Db.queryLong(db, "SELECT count(*) FROM rawfile_" + entity.substring(4));
+            long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
+                    + Sql.literal(entity));
+            return new SourceAudit(entity, source, rows + malformed, rows, malformed);
+        }
+        long raw = Db.queryLong(db, "SELECT count(*) FROM raw_" + entity);
+        long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
+                + Sql.literal(entity));
+        long loaded = Db.queryLong(db, "SELECT count(*) FROM valid_" + entity);
+        long quarantined = rawLinesUnique(db, entity)
+                ? malformed + Db.queryLong(db, "SELECT count(DISTINCT line) FROM quarantine WHERE entity = "
+                        + Sql.literal(entity) + " AND reason_code <> 'MALFORMED_ROW'")
+                // a mapping may repeat a source line (a join): then rows, not lines, are counted
+                : malformed + raw - loaded;
+        SourceAudit audit = new SourceAudit(entity, source, raw + malformed, loaded, quarantined);
+        if (audit.rowsRead() != audit.rowsLoaded() + audit.rowsQuarantined()) {
+            throw new IllegalStateException("row accounting does not reconcile for " + entity + ": read "
+                    + audit.rowsRead() + " but loaded " + audit.rowsLoaded() + " + quarantined "
+                    + audit.rowsQuarantined());
+        }
+        return audit;
+    }
+
+    private static boolean rawLinesUnique(Connection db, String entity) throws SQLException {
+        return Db.queryLong(db, "SELECT count(*) - count(DISTINCT _line) FROM raw_" + entity) == 0;
+    }
+
+    private static String date(LocalDate date) {
+        return "DATE " + Sql.literal(date.toString());
+    }
+}

@@ -1,0 +1,109 @@
+package org.crmwarehouse.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.extract.SourceExtractor;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.Sql;
+import org.crmwarehouse.validate.ContractValidator;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Golden-result tests of the SQL models, in the style of Spark's sql-tests and DuckDB's
+ * sqllogictests: each folder of src/test/resources/golden holds a job.yaml, its small input files
+ * and expected/&lt;table&gt;.csv files worked out by hand (each case's README shows the arithmetic).
+ * The case runs extract, validate and transform, and every expected table must equal the built
+ * one as a multiset of rows over the expected file's columns. Adding a case needs no Java.
+ */
+class GoldenModelTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    @TestFactory
+    Stream<DynamicContainer> goldenCases() throws IOException {
+        List<Path> cases;
+        try (Stream<Path> list = Files.list(GOLDEN)) {
+            cases = list.filter(Files::isDirectory).sorted().toList();
+        }
+        return cases.stream().map(dir -> DynamicContainer.dynamicContainer(dir.getFileName().toString(),
+                expectedTables(dir).stream().map(expected -> DynamicTest.dynamicTest(
+                        expected.getFileName().toString(), () -> check(dir, expected)))));
+    }
+
+    private static List<Path> expectedTables(Path dir) {
+        try (Stream<Path> list = Files.list(dir.resolve("expected"))) {
+            return list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(dir + " has no expected/ folder", e);
+        }
+    }
+
+    private static void check(Path dir, Path expectedFile) throws Exception {
+        Contract contract = Contract.standard();
+        JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
+        String table = expectedFile.getFileName().toString().replace(".csv", "");
+        try (Connection db = Db.inMemory()) {
+            new SourceExtractor(contract).extract(db, config);
+            new ContractValidator(contract).validate(db, config, config.businessDate());
+            new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
+
+            Map<String, String> types = columnTypes(db, table);
+            List<String> columns = Db.columnsOf(db, "SELECT * FROM read_csv(" + Sql.literal(expectedFile)
+                    + ", header=true, all_varchar=true)");
+            List<String> expectedCasts = new ArrayList<>();
+            for (String c : columns) {
+                assertThat(types).as("columns of " + table).containsKey(c);
+                expectedCasts.add("CAST(nullif(" + Sql.identifier(c) + ", '') AS " + types.get(c) + ") AS "
+                        + Sql.identifier(c));
+            }
+            String actual = "SELECT " + String.join(", ", columns.stream().map(Sql::identifier).toList()) + " FROM " + table;
+            String expected = "SELECT " + String.join(", ", expectedCasts) + " FROM read_csv(" + Sql.literal(expectedFile)
+                    + ", header=true, all_varchar=true)";
+            List<String> missing = rows(db, "(" + expected + ") EXCEPT ALL (" + actual + ")");
+            List<String> unexpected = rows(db, "(" + actual + ") EXCEPT ALL (" + expected + ")");
+            assertThat(missing).as(table + ": expected rows not built (columns " + columns + ")").isEmpty();
+            assertThat(unexpected).as(table + ": built rows not expected (columns " + columns + ")").isEmpty();
+        }
+    }
+
+    private static Map<String, String> columnTypes(Connection db, String table) throws SQLException {
+        Map<String, String> types = new LinkedHashMap<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + table)) {
+            while (rs.next()) {
+                types.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return types;
+    }
+
+    private static List<String> rows(Connection db, String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    values.add(String.valueOf(rs.getString(i)));
+                }
+                rows.add(String.join(", ", values));
+            }
+        }
+        return rows;
+    }
+}
