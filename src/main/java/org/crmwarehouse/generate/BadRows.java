@@ -60,13 +60,16 @@ final class BadRows {
         Contract.Column c = columns.get(col);
         switch (kind) {
             case WRONG_COLUMN_COUNT -> {
-                return r.nextBoolean() ? Arrays.copyOf(row, row.length - 1) : Arrays.copyOf(row, row.length + 1);
+                if (r.nextBoolean()) return Arrays.copyOf(row, row.length - 1);
+                String[] longer = Arrays.copyOf(row, row.length + 1);
+                longer[row.length] = "extra"; // an empty extra field is tolerated by some readers as a trailing comma
+                return longer;
             }
             case BAD_DATE -> row[col] = c.type().equals("DATE")
                     ? Sampling.oneOf(r, new String[] {"2023-02-30", "31/12/2023", "yesterday", "2023-13-01"})
                     : Sampling.oneOf(r, new String[] {"2023-13-01 10:00:00", "2023-06-31 25:61:00", "last week"});
             case BAD_NUMBER -> row[col] = Sampling.oneOf(r, new String[] {"12.5.3", "abc", "1O0", "--7"});
-            case NEGATIVE_AMOUNT -> row[col] = "-" + (row[col] == null || row[col].isEmpty() ? "12.50" : row[col]);
+            case NEGATIVE_AMOUNT -> row[col] = row[col] == null || row[col].matches("[0.]*") ? "-12.50" : "-" + row[col]; // "-0.00" is not negative
             case NOT_ALLOWED -> row[col] = "unknown_" + c.allowed().get(0).toUpperCase();
             case MISSING_REQUIRED -> row[col] = "";
             case UNKNOWN_REFERENCE -> row[col] = "X9999999";
