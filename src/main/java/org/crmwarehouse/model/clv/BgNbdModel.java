@@ -1,0 +1,162 @@
+package org.crmwarehouse.model.clv;
+
+import java.util.List;
+import org.apache.commons.numbers.gamma.LogGamma;
+
+/**
+ * The BG/NBD model of Fader, Hardie &amp; Lee (2005), "Counting your customers the easy way: an
+ * alternative to the Pareto/NBD model", Marketing Science 24(2): while active a customer buys at
+ * Poisson rate lambda ~ Gamma(r, alpha); after each purchase the customer drops out with
+ * probability p ~ Beta(a, b).
+ */
+public final class BgNbdModel implements PurchaseCountModel {
+
+    public static final String NAME = "BG/NBD";
+    private static final String[] PARAMETERS = {"r", "alpha", "a", "b"};
+
+    private final double r;
+    private final double alpha;
+    private final double a;
+    private final double b;
+    private final TimeUnit timeUnit;
+    private final FitResult fitResult;
+
+    /** A model with given parameters, for predictions. */
+    public BgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit) {
+        this(r, alpha, a, b, timeUnit, null);
+    }
+
+    private BgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit, FitResult fitResult) {
+        if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {
+            throw new IllegalArgumentException("BG/NBD parameters must be positive: r=" + r + ", alpha=" + alpha
+                    + ", a=" + a + ", b=" + b);
+        }
+        this.r = r;
+        this.alpha = alpha;
+        this.a = a;
+        this.b = b;
+        this.timeUnit = timeUnit;
+        this.fitResult = fitResult;
+    }
+
+    /**
+     * Maximum-likelihood fit on patterns whose recency and age are in {@code timeUnit}.
+     *
+     * @throws ModelFitException when there is nothing to fit or no trustworthy optimum
+     */
+    public static BgNbdModel fit(List<PurchasePattern> patterns, TimeUnit timeUnit) {
+        if (patterns.isEmpty()) {
+            throw new ModelFitException(NAME, "no purchase patterns to fit", null);
+        }
+        PurchasePatternSet data = PurchasePatternSet.of(patterns);
+        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1, 1},
+                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
+        return new BgNbdModel(result.estimate("r"), result.estimate("alpha"), result.estimate("a"),
+                result.estimate("b"), timeUnit, result);
+    }
+
+    /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
+    public double logLikelihood(List<PurchasePattern> patterns) {
+        return logLikelihood(PurchasePatternSet.of(patterns), r, alpha, a, b);
+    }
+
+    /**
+     * Log of eq. (6) of the 2005 paper,
+     * L = B(a,b+x)/B(a,b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x))
+     *   + [x&gt;0] B(a+1,b+x-1)/B(a,b) Gamma(r+x) alpha^r / (Gamma(r) (alpha+t_x)^(r+x)),
+     * written as ln L = A1 + A2 + ln(exp(A3) + [x&gt;0] exp(A4)) (paper, section 5) with
+     * A1 = ln Gamma(r+x) - ln Gamma(r) + r ln alpha,
+     * A2 = ln Gamma(a+b) + ln Gamma(b+x) - ln Gamma(b) - ln Gamma(a+b+x),
+     * A3 = -(r+x) ln(alpha+T), A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x); the sum by log-sum-exp.
+     */
+    static double logLikelihood(PurchasePatternSet data, double r, double alpha, double a, double b) {
+        int[] xs = data.distinctFrequencies;
+        double[] a1a2 = new double[xs.length];
+        double[] lnA4Constant = new double[xs.length];
+        double constant = -LogGamma.value(r) + r * Math.log(alpha) + LogGamma.value(a + b) - LogGamma.value(b);
+        for (int k = 0; k < xs.length; k++) {
+            int x = xs[k];
+            a1a2[k] = constant + LogGamma.value(r + x) + LogGamma.value(b + x) - LogGamma.value(a + b + x);
+            lnA4Constant[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Double.NEGATIVE_INFINITY;
+        }
+        double[] lnAlphaPlusTime = new double[data.distinctTimes.length];
+        PurchasePatternSet.fill(lnAlphaPlusTime, j -> Math.log(alpha + data.distinctTimes[j]));
+        return data.weightedSum(i -> {
+            int k = data.frequencyIndex[i];
+            double rx = r + xs[k];
+            double a3 = -rx * lnAlphaPlusTime[data.ageIndex[i]];
+            if (xs[k] == 0) {
+                return a1a2[k] + a3;
+            }
+            double a4 = lnA4Constant[k] - rx * lnAlphaPlusTime[data.recencyIndex[i]];
+            return a1a2[k] + logSumExp(a3, a4);
+        });
+    }
+
+    /** ln(e^u + e^v) without overflow. */
+    static double logSumExp(double u, double v) {
+        double max = Math.max(u, v);
+        return max + Math.log1p(Math.exp(Math.min(u, v) - max));
+    }
+
+    /**
+     * Eq. (11) of the 2005 paper (from the technical note "Computing P(alive) using the BG/NBD
+     * model"): P(alive) = 1 / (1 + [x&gt;0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
+     */
+    @Override
+    public double probabilityAlive(PurchasePattern pattern) {
+        int x = pattern.frequency();
+        if (x == 0) {
+            return 1;
+        }
+        double logOdds = Math.log(a / (b + x - 1))
+                + (r + x) * Math.log((alpha + pattern.age()) / (alpha + pattern.recency()));
+        return 1 / (1 + Math.exp(logOdds));
+    }
+
+    /**
+     * Eq. (10) of the 2005 paper:
+     * E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1)
+     *   [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+     *   / (1 + [x&gt;0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)).
+     * Undefined (0/0) at exactly a = 1.
+     */
+    @Override
+    public double expectedPurchases(PurchasePattern pattern, double t) {
+        if (!(t >= 0)) {
+            throw new IllegalArgumentException("horizon must be >= 0, got " + t);
+        }
+        int x = pattern.frequency();
+        double age = pattern.age();
+        double z = t / (alpha + age + t);
+        double hypergeometric = GaussHypergeometric.value(r + x, b + x, a + b + x - 1, z);
+        double bracket = 1 - Math.pow((alpha + age) / (alpha + age + t), r + x) * hypergeometric;
+        return (a + b + x - 1) / (a - 1) * bracket * probabilityAlive(pattern);
+    }
+
+    @Override
+    public TimeUnit timeUnit() {
+        return timeUnit;
+    }
+
+    @Override
+    public FitResult fitResult() {
+        return fitResult;
+    }
+
+    public double r() {
+        return r;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public double a() {
+        return a;
+    }
+
+    public double b() {
+        return b;
+    }
+}

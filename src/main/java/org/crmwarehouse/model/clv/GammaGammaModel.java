@@ -1,0 +1,113 @@
+package org.crmwarehouse.model.clv;
+
+import java.util.List;
+import org.apache.commons.numbers.gamma.LogGamma;
+
+/**
+ * The Gamma-Gamma model of monetary value (Fader, Hardie &amp; Lee 2005, "RFM and CLV: using
+ * iso-value curves for customer base analysis", Journal of Marketing Research 42(4); Fader &amp;
+ * Hardie, "The Gamma-Gamma Model of Monetary Value", 2013): transaction values are
+ * Gamma(p, nu) around a customer's mean, with nu ~ Gamma(q, gamma) across customers. Fitted on
+ * customers with x &gt; 0 repeat transactions of mean value m_x.
+ */
+public final class GammaGammaModel {
+
+    public static final String NAME = "Gamma-Gamma";
+    private static final String[] PARAMETERS = {"p", "q", "gamma"};
+
+    private final double p;
+    private final double q;
+    private final double gamma;
+    private final FitResult fitResult;
+
+    /** A model with given parameters, for predictions. */
+    public GammaGammaModel(double p, double q, double gamma) {
+        this(p, q, gamma, null);
+    }
+
+    private GammaGammaModel(double p, double q, double gamma, FitResult fitResult) {
+        if (!(p > 0 && q > 0 && gamma > 0)) {
+            throw new IllegalArgumentException("Gamma-Gamma parameters must be positive: p=" + p + ", q=" + q
+                    + ", gamma=" + gamma);
+        }
+        this.p = p;
+        this.q = q;
+        this.gamma = gamma;
+        this.fitResult = fitResult;
+    }
+
+    /**
+     * Maximum-likelihood fit.
+     *
+     * @throws ModelFitException when there is nothing to fit or no trustworthy optimum
+     */
+    public static GammaGammaModel fit(List<SpendPattern> patterns) {
+        if (patterns.isEmpty()) {
+            throw new ModelFitException(NAME, "no spend patterns to fit", null);
+        }
+        long customers = patterns.stream().mapToLong(SpendPattern::customers).sum();
+        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1},
+                theta -> logLikelihood(patterns, theta[0], theta[1], theta[2]), customers, patterns.size());
+        return new GammaGammaModel(result.estimate("p"), result.estimate("q"), result.estimate("gamma"), result);
+    }
+
+    /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
+    public double logLikelihood(List<SpendPattern> patterns) {
+        return logLikelihood(patterns, p, q, gamma);
+    }
+
+    /**
+     * Sum of customers * ln f(m_x | p, q, gamma, x), where (Fader &amp; Hardie 2013, eq. 3)
+     * f(m_x) = Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q m_x^(px-1) x^(px) / (gamma + m_x x)^(px+q).
+     */
+    static double logLikelihood(List<SpendPattern> patterns, double p, double q, double gamma) {
+        double constant = -LogGamma.value(q) + q * Math.log(gamma);
+        double sum = 0;
+        for (SpendPattern pattern : patterns) {
+            double x = pattern.frequency();
+            double m = pattern.meanSpend();
+            double px = p * x;
+            double ll = constant + LogGamma.value(px + q) - LogGamma.value(px) + (px - 1) * Math.log(m)
+                    + px * Math.log(x) - (px + q) * Math.log(gamma + m * x);
+            sum += pattern.customers() * ll;
+        }
+        return sum;
+    }
+
+    /**
+     * E[M | p, q, gamma, m_x, x] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * m_x (Fader, Hardie
+     * &amp; Lee 2005 iso-value paper, eq. 5; 2013 note, eq. 4): a weighted mean of the population mean
+     * p gamma/(q-1) and the observed m_x. Needs q &gt; 1 for the population mean to exist.
+     */
+    public double expectedMeanSpend(int frequency, double meanSpend) {
+        if (!(q > 1)) {
+            throw new IllegalStateException("Gamma-Gamma mean spend is infinite for q <= 1, q = " + q);
+        }
+        if (frequency == 0) {
+            return p * gamma / (q - 1);
+        }
+        double px = p * frequency;
+        return (p * gamma + px * meanSpend) / (px + q - 1);
+    }
+
+    /** E[M | x, m_x] for a spend pattern. */
+    public double expectedMeanSpend(SpendPattern pattern) {
+        return expectedMeanSpend(pattern.frequency(), pattern.meanSpend());
+    }
+
+    public FitResult fitResult() {
+        return fitResult;
+    }
+
+    public double p() {
+        return p;
+    }
+
+    public double q() {
+        return q;
+    }
+
+    public double gamma() {
+        return gamma;
+    }
+}
