@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The command line: {@code crm-warehouse run|generate|status|sql|docs}. */
 @Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
         description = "Nightly batch data warehouse for customer-relationship analytics.",
-        subcommands = {RunCommand.class, StatusCommand.class, SqlCommand.class,
+        subcommands = {RunCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
                 DocsCommand.class})
 public final class CrmWarehouse {
 

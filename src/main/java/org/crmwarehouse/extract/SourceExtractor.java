@@ -180,9 +180,10 @@ public final class SourceExtractor {
                 + " + coalesce(r.rejected_so_far, 0) AS _line, p.* EXCLUDE (_record) FROM _parsed p "
                 + "ASOF LEFT JOIN (SELECT accepted_before, max(rejected_so_far) AS rejected_so_far FROM _rejected_lines "
                 + "GROUP BY accepted_before) r ON p._record > r.accepted_before");
+        // DuckDB reports one error per missing column; the row is quarantined once, with the first.
         Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
                 + ", line, NULL, 'MALFORMED_ROW', NULL, error_type || ': ' || error_message, csv_line FROM "
-                + rejects + " ORDER BY line");
+                + rejects + " QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line");
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
         Db.execute(db, "DROP TABLE _parsed; DROP TABLE _rejected_lines; DROP TABLE " + rejects

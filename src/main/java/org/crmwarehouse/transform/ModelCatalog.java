@@ -23,13 +23,14 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Every SQL model of {@code sql/}, in dependency order, with its documentation, and the model
- * parameters of {@code sql/parameters.yml}. Dependencies are the other models (and the
+ * parameters declared in {@code sql/parameters/*.yml} (one file per subject area). Dependencies are the other models (and the
  * {@code valid_<entity>} tables) a model's SQL names; no templating is needed, so the files stay
  * plain SQL that any engine can read.
  */
 public final class ModelCatalog {
     /** sql/engine holds the engine seam's functions, not models. */
     private static final String ENGINE_FOLDER = "engine";
+    private static final String PARAMETERS_FOLDER = "parameters";
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final List<SqlModel> models;
@@ -53,10 +54,16 @@ public final class ModelCatalog {
                 }
             }
             for (Resource r : resolver.getResources("classpath*:sql/*/*.yml")) {
-                docByPath.put(layerAndName(r), read(r));
+                String path = layerAndName(r);
+                if (!path.startsWith(PARAMETERS_FOLDER + "/")) {
+                    docByPath.put(path, read(r));
+                }
             }
-            Resource parameters = resolver.getResource("classpath:sql/parameters.yml");
-            return of(sqlByPath, docByPath, parameters.exists() ? read(parameters) : null, contract);
+            List<String> parameterFiles = new ArrayList<>();
+            for (Resource r : resolver.getResources("classpath*:sql/parameters/*.yml")) {
+                parameterFiles.add(read(r));
+            }
+            return of(sqlByPath, docByPath, parameterFiles, contract);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the packaged SQL models", e);
         }
@@ -65,9 +72,9 @@ public final class ModelCatalog {
     /**
      * Builds a catalog from model texts keyed by "layer/name".
      *
-     * @param parametersYaml the text of parameters.yml, or null
+     * @param parameterFiles the texts of the sql/parameters/*.yml files
      */
-    static ModelCatalog of(Map<String, String> sqlByPath, Map<String, String> docByPath, String parametersYaml,
+    static ModelCatalog of(Map<String, String> sqlByPath, Map<String, String> docByPath, List<String> parameterFiles,
             Contract contract) {
         Map<String, String> layerByName = new LinkedHashMap<>();
         for (String path : sqlByPath.keySet()) {
@@ -92,7 +99,9 @@ public final class ModelCatalog {
             deps.remove(parts[1]);
             unordered.add(new SqlModel(parts[1], SqlModel.Layer.ofFolder(parts[0]), e.getValue(), doc, deps));
         }
-        return new ModelCatalog(inDependencyOrder(unordered), ModelParameter.parse(parametersYaml));
+        List<ModelParameter> parameters = new ArrayList<>();
+        parameterFiles.forEach(text -> parameters.addAll(ModelParameter.parse(text)));
+        return new ModelCatalog(inDependencyOrder(unordered), parameters);
     }
 
     public List<SqlModel> models() {

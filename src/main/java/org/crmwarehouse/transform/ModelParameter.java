@@ -6,7 +6,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A value the SQL models read from the one-row table {@code run_parameters}, declared with its
- * default in {@code sql/parameters.yml} and overridable in a job config's {@code parameters:}.
+ * default in a {@code sql/parameters/*.yml} file and overridable in a job config's {@code parameters:}.
  */
 public record ModelParameter(String name, String type, String defaultValue, String description) {
 
@@ -15,7 +15,7 @@ public record ModelParameter(String name, String type, String defaultValue, Stri
         if (yaml == null) {
             return parameters;
         }
-        for (JsonNode p : ModelCatalog.yaml("sql/parameters.yml", yaml).path("parameters")) {
+        for (JsonNode p : ModelCatalog.yaml("sql/parameters/*.yml", yaml).path("parameters")) {
             parameters.add(new ModelParameter(p.required("name").asString(), p.required("type").asString(),
                     p.required("default").asString(), p.required("description").asString()));
         }
