@@ -1,5 +1,7 @@
 package org.crmwarehouse.generate;
 
+import org.crmwarehouse.contract.Contract;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,9 +24,9 @@ final class CsvTable implements Closeable {
 
     CsvTable(String entity, Contract contract, Path dir, int entityNo, GeneratorOptions options) throws IOException {
         this.entity = entity;
-        this.width = contract.columns(entity).size();
-        this.writer = new CsvWriter(dir.resolve(entity + ".csv"), contract.columnNames(entity));
-        this.badRows = new BadRows(contract.columns(entity), options.endDate().toEpochDay());
+        this.width = contract.entity(entity).columns().size();
+        this.writer = new CsvWriter(dir.resolve(entity + ".csv"), contract.entity(entity).columnNames());
+        this.badRows = new BadRows(contract.entity(entity).columns(), options.endDate().toEpochDay());
         this.badRate = options.badRate();
         this.badRandom = new SplittableRandom(Sampling.mix(options.seed(), 1000 + entityNo, 0));
     }

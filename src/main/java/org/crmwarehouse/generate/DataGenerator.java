@@ -1,5 +1,7 @@
 package org.crmwarehouse.generate;
 
+import org.crmwarehouse.contract.Contract;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -32,9 +34,9 @@ public final class DataGenerator {
 
     /** Writes all files; progress lines go to {@code progress}. Returns counts per file. */
     public GenerationSummary run(PrintStream progress) throws IOException {
-        Contract contract = Contract.load();
-        if (!contract.entities().keySet().equals(new java.util.HashSet<>(ENTITIES)))
-            throw new IllegalStateException("contract entities " + contract.entities().keySet() + " differ from " + ENTITIES);
+        Contract contract = Contract.standard();
+        if (!contract.entities().stream().map(e -> e.name()).collect(java.util.stream.Collectors.toSet()).equals(new java.util.HashSet<>(ENTITIES)))
+            throw new IllegalStateException("contract entities " + contract.entities() + " differ from " + ENTITIES);
         Path dir = options.outDir();
         Files.createDirectories(dir);
         Timeline time = new Timeline(options);
@@ -118,10 +120,13 @@ public final class DataGenerator {
                 .append(" --seed ").append(options.seed())
                 .append(" --bad-rate ").append(BigDecimal.valueOf(options.badRate()).stripTrailingZeros().toPlainString())
                 .append(" --end-date ").append(options.endDate()).append('\n');
-        y.append("name: nightly\n");
-        y.append("business_date: ").append(options.endDate()).append('\n');
         Path folder = dir.toAbsolutePath().normalize().getFileName();
-        y.append("output: ../var/").append(folder == null ? "out" : folder.toString()).append("      # relative to this file\n");
+        String folderName = folder == null ? "out" : folder.toString();
+        // The job name identifies runs in the JobRepository: one per generated folder, so two
+        // generated sets never look like reruns of each other.
+        y.append("name: generated_").append(folderName.replaceAll("[^A-Za-z0-9_]", "_")).append('\n');
+        y.append("business_date: ").append(options.endDate()).append('\n');
+        y.append("output: ../var/").append(folderName).append("      # relative to this file\n");
         y.append("sources:\n");
         for (String entity : ENTITIES)
             y.append("  ").append(entity).append(": {path: ").append(entity).append(".csv, format: csv}\n");
