@@ -88,7 +88,7 @@ public final class SourceExtractor {
                     + missingRequired + " of entity " + entity.name() + "; the file's columns are " + present);
         }
         Db.execute(db, "CREATE OR REPLACE TABLE raw_" + entity.name() + " AS SELECT " + String.join(", ", select)
-                + " FROM " + parsed + " ORDER BY _line");
+                + " FROM " + parsed);
         Db.execute(db, "DROP TABLE " + parsed);
         return counts.malformed();
     }
@@ -170,23 +170,30 @@ public final class SourceExtractor {
         int header = file.header() ? 1 : 0;
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _parsed AS SELECT row_number() OVER () AS _record, * FROM "
                 + FileReadSql.csv(file, rejects, scans));
-        // DuckDB numbers records like lines (the header is line 1). Accepted records are numbered
-        // 1..n in file order; a record's line is its number plus the header plus the rejected
-        // lines before it, found with an ASOF join on "accepted records before each rejected line".
-        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _rejected_lines AS SELECT line - " + header
-                + " - row_number() OVER (ORDER BY line) AS accepted_before, row_number() OVER (ORDER BY line) AS "
-                + "rejected_so_far FROM (SELECT DISTINCT line FROM " + rejects + ")");
-        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT p._record + " + header
-                + " + coalesce(r.rejected_so_far, 0) AS _line, p.* EXCLUDE (_record) FROM _parsed p "
-                + "ASOF LEFT JOIN (SELECT accepted_before, max(rejected_so_far) AS rejected_so_far FROM _rejected_lines "
-                + "GROUP BY accepted_before) r ON p._record > r.accepted_before");
+        long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
+        if (malformed == 0) {
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _record + " + header
+                    + " AS _line, * EXCLUDE (_record) FROM _parsed");
+        } else {
+            // DuckDB numbers records like lines (the header is line 1). Accepted records are
+            // numbered 1..n in file order; a record's line is its number plus the header plus the
+            // rejected lines before it, found with an ASOF join on "accepted records before each
+            // rejected line".
+            Db.execute(db, "CREATE OR REPLACE TEMP TABLE _rejected_lines AS SELECT line - " + header
+                    + " - row_number() OVER (ORDER BY line) AS accepted_before, row_number() OVER (ORDER BY line) AS "
+                    + "rejected_so_far FROM (SELECT DISTINCT line FROM " + rejects + ")");
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT p._record + " + header
+                    + " + coalesce(r.rejected_so_far, 0) AS _line, p.* EXCLUDE (_record) FROM _parsed p "
+                    + "ASOF LEFT JOIN (SELECT accepted_before, max(rejected_so_far) AS rejected_so_far FROM _rejected_lines "
+                    + "GROUP BY accepted_before) r ON p._record > r.accepted_before");
+            Db.execute(db, "DROP TABLE _rejected_lines");
+        }
         // DuckDB reports one error per missing column; the row is quarantined once, with the first.
         Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
                 + ", line, NULL, 'MALFORMED_ROW', NULL, error_type || ': ' || error_message, csv_line FROM "
                 + rejects + " QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line");
-        long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
-        Db.execute(db, "DROP TABLE _parsed; DROP TABLE _rejected_lines; DROP TABLE " + rejects
+        Db.execute(db, "DROP TABLE _parsed; DROP TABLE " + rejects
                 + "; DROP TABLE " + scans);
         return new FileCounts(rows, malformed);
     }

@@ -81,7 +81,7 @@ public final class ContractValidator {
         }
         typed.add("concat_ws(" + Sql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _typed AS SELECT " + String.join(", ", typed)
-                + " FROM raw_" + e + " ORDER BY _line");
+                + " FROM raw_" + e);
 
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _issues (_row BIGINT, column_name VARCHAR, reason_code VARCHAR, "
                 + "value VARCHAR, detail VARCHAR)");
@@ -126,7 +126,7 @@ public final class ContractValidator {
         List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
         validColumns.addAll(entity.columnNames());
         Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
-                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues) ORDER BY _line, _row");
+                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)");
         Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
                 + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
                 + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
