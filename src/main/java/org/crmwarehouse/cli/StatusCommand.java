@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
                     LocalDateTime end = rs.getObject(4, LocalDateTime.class);
                     String seconds = start != null && end != null
                             ? String.format(Locale.ROOT, "%.1f", Duration.between(start, end).toMillis() / 1000.0) : "";
-                    String note = rs.getString(10) != null ? "failed in " + rs.getString(10) + ": "
+                    String note = rs.getString(9) != null ? "failed in " + rs.getString(9) + ": "
                             + firstLine(rs.getString(5)) : "";
                     System.out.printf(Locale.ROOT, "%-6d %-14s %-12s %-5s %-10s %-19s %9s  %s%n", rs.getLong(1),
                             rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(2),

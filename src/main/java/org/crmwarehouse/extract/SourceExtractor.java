@@ -205,7 +205,7 @@ public final class SourceExtractor {
             return new FileCounts(0, 0);
         }
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _lines AS SELECT row_number() OVER () AS _line, _json, "
-                + "coalesce(json_valid(_json) AND json_type(_json) = 'OBJECT', false) AS _ok FROM "
+                + "CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END AS _ok FROM "
                 + FileReadSql.jsonLines(file));
         // A blank line separates nothing in JSON Lines: it is not a record, so it is not counted.
         Db.execute(db, "DELETE FROM _lines WHERE trim(coalesce(_json, '')) = ''");
