@@ -12,3 +12,7 @@ CREATE OR REPLACE MACRO week_start(d) AS CAST(date_trunc('week', CAST(d AS DATE)
 
 -- a / b, or NULL when b is zero or NULL: rates with no denominator are unknown, not 0 or infinity.
 CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;
+
+-- A date moved by n days / n months (Spark: date_add(d, n) / add_months(d, n)).
+CREATE OR REPLACE MACRO add_days(d, n) AS CAST(CAST(d AS DATE) + CAST(n AS INTEGER) AS DATE);
+CREATE OR REPLACE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE);

@@ -1,0 +1,83 @@
+-- mart_lost_reasons: lost leads by reason, the furthest stage reached before the loss (call, visit,
+-- quote), channel, salesperson and month. A lead counts once, at its first lost event; a lead with
+-- status 'lost' but no lost event counts in the month of its last update (else its creation).
+with leads as (
+
+    select * from int_funnel_leads
+
+),
+
+lead_rows as (
+
+    select lead_id, lost_reason, updated_at from stg_leads
+
+),
+
+events as (
+
+    select * from stg_funnel_events
+
+),
+
+first_lost as (
+
+    select lead_id, event_time, salesperson, reason
+    from (
+        select
+            lead_id,
+            event_time,
+            salesperson,
+            reason,
+            row_number() over (partition by lead_id order by event_time, event_id) as rn
+        from events
+        where event_type = 'lost'
+    ) ranked
+    where rn = 1
+
+),
+
+lost_leads as (
+
+    select
+        l.lead_id,
+        l.channel,
+        coalesce(f.salesperson, l.owner_salesperson) as salesperson,
+        coalesce(f.reason, r.lost_reason, '(none)') as reason,
+        coalesce(f.event_time, r.updated_at, l.created_at) as lost_time
+    from leads l
+    join lead_rows r on r.lead_id = l.lead_id
+    left join first_lost f on f.lead_id = l.lead_id
+    where f.lead_id is not null or l.status = 'lost'
+
+),
+
+stage_reached as (
+
+    select
+        x.lead_id,
+        max(case e.event_type when 'quote' then 3 when 'visit' then 2 when 'call' then 1 else 0 end) as stage_rank
+    from lost_leads x
+    left join events e
+        on e.lead_id = x.lead_id
+        and e.event_time <= x.lost_time
+        and e.event_type in ('call', 'visit', 'quote')
+    group by x.lead_id
+
+),
+
+final as (
+
+    select
+        month_start(x.lost_time) as month_start,
+        x.reason,
+        case s.stage_rank when 3 then 'quote' when 2 then 'visit' when 1 then 'call' else '(none)' end as stage_reached,
+        x.channel,
+        x.salesperson,
+        count(*) as lost_leads
+    from lost_leads x
+    join stage_reached s on s.lead_id = x.lead_id
+    group by 1, 2, 3, 4, 5
+
+)
+
+select * from final
