@@ -2,7 +2,7 @@
 -- and by acquisition cohort, channel, region and owner salesperson. Active = bought within the last
 -- churn_inactivity_days days (see int_customer_active_spells); every row reconciles:
 -- active_start + new + reactivated - churned = active_end.
-with customers as (
+with recursive customers as (
 
     select * from int_customer_activity
 

@@ -1,7 +1,7 @@
 -- mart_cohort_retention: the classic cohort triangle. Customers are grouped by the month of their
 -- first purchase; for each later month we count how many of them bought and what they spent, as a
 -- share of the cohort (month 0 = 100% by construction) and of the cohort's month-0 revenue.
-with customers as (
+with recursive customers as (
 
     select * from int_customer_activity
 
