@@ -1,0 +1,120 @@
+-- int_customer_activity: one row per customer who ever bought (a sale order), with their purchase
+-- history, the attributes churn is broken down by, and their churn status under the inactivity
+-- definition: churned on last purchase + churn_inactivity_days when that day is <= business_date.
+with customers as (
+
+    select * from stg_customers
+
+),
+
+sales as (
+
+    select * from stg_orders where not is_return
+
+),
+
+lines as (
+
+    select * from stg_orders
+
+),
+
+params as (
+
+    select * from run_parameters
+
+),
+
+purchases as (
+
+    select
+        customer_id,
+        min(order_date) as first_purchase_date,
+        max(order_date) as last_purchase_date,
+        count(distinct order_id) as orders,
+        count(distinct month_start(order_date)) as purchase_months
+    from sales
+    group by 1
+
+),
+
+money as (
+
+    select
+        customer_id,
+        sum(revenue) as revenue,
+        sum(margin) as margin
+    from lines
+    group by 1
+
+),
+
+first_order_channel as (
+
+    -- the channel of the customer's earliest sale order (ties: lowest order_id)
+    select customer_id, channel
+    from (
+        select
+            customer_id,
+            channel,
+            row_number() over (partition by customer_id order by order_time, order_id, line_no) as rn
+        from sales
+    ) ranked
+    where rn = 1
+
+),
+
+joined as (
+
+    select
+        p.customer_id,
+        p.first_purchase_date,
+        p.last_purchase_date,
+        p.orders,
+        p.purchase_months,
+        coalesce(m.revenue, 0) as revenue,
+        coalesce(m.margin, 0) as margin,
+        coalesce(c.acquisition_channel, f.channel, '(none)') as acquisition_channel,
+        coalesce(c.region, '(none)') as region,
+        coalesce(c.owner_salesperson, '(none)') as owner_salesperson,
+        c.churn_reason,
+        params.business_date,
+        params.churn_inactivity_days,
+        params.churn_definition,
+        -- tenure for annualising: first purchase to business date, at least one year
+        greatest(days_between(p.first_purchase_date, params.business_date), 365) as annualising_days,
+        cast(p.last_purchase_date + cast(params.churn_inactivity_days as integer) as date) as inactive_from
+    from purchases as p
+    cross join params
+    left join money as m on m.customer_id = p.customer_id
+    left join customers as c on c.customer_id = p.customer_id
+    left join first_order_channel as f on f.customer_id = p.customer_id
+
+),
+
+final as (
+
+    select
+        customer_id,
+        first_purchase_date,
+        last_purchase_date,
+        month_start(first_purchase_date) as cohort_month,
+        orders,
+        purchase_months,
+        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
+        cast(round(margin, 2) as decimal(18, 2)) as margin,
+        cast(round(revenue * 365 / annualising_days, 2) as decimal(18, 2)) as revenue_per_year,
+        cast(round(margin * 365 / annualising_days, 2) as decimal(18, 2)) as margin_per_year,
+        acquisition_channel,
+        region,
+        owner_salesperson,
+        churn_reason,
+        days_between(last_purchase_date, business_date) as days_since_last_purchase,
+        churn_definition,
+        inactive_from <= business_date as is_churned,
+        case when inactive_from <= business_date then inactive_from end as churn_date
+    from joined
+
+)
+
+select * from final

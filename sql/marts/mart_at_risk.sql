@@ -1,0 +1,83 @@
+-- mart_at_risk: the win-back list. Valuable customers (top churn_at_risk_top_share of buyers by
+-- historical margin) who have not bought for more than churn_at_risk_window_share of the inactivity
+-- window, ranked by the margin per year the business stands to lose.
+with customers as (
+
+    select * from int_customer_activity
+
+),
+
+contacts as (
+
+    select * from stg_contacts
+
+),
+
+params as (
+
+    select * from run_parameters
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (order by margin desc, customer_id) as value_rank,
+        count(*) over () as buyers
+    from customers
+
+),
+
+last_contact as (
+
+    select customer_id, contact_date, channel, salesperson
+    from (
+        select
+            customer_id,
+            contact_date,
+            channel,
+            salesperson,
+            row_number() over (partition by customer_id order by contact_time desc, contact_id desc) as rn
+        from contacts
+    ) c
+    where rn = 1
+
+),
+
+selected as (
+
+    select r.*, params.churn_inactivity_days
+    from ranked as r
+    cross join params
+    where r.margin > 0
+        and r.value_rank <= ceil(params.churn_at_risk_top_share * r.buyers)
+        and r.days_since_last_purchase > params.churn_at_risk_window_share * params.churn_inactivity_days
+
+),
+
+final as (
+
+    select
+        row_number() over (order by s.margin_per_year desc, s.customer_id) as at_risk_rank,
+        s.customer_id,
+        case when s.is_churned then 'churned' else 'at_risk' end as status,
+        s.margin_per_year as value_at_stake,
+        s.margin,
+        s.revenue,
+        s.value_rank,
+        s.owner_salesperson,
+        s.acquisition_channel,
+        s.region,
+        s.last_purchase_date,
+        s.days_since_last_purchase,
+        s.churn_inactivity_days - s.days_since_last_purchase as days_to_churn,
+        lc.contact_date as last_contact_date,
+        lc.channel as last_contact_channel,
+        lc.salesperson as last_contact_salesperson
+    from selected as s
+    left join last_contact as lc on lc.customer_id = s.customer_id
+
+)
+
+select * from final

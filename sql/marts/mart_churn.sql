@@ -1,0 +1,117 @@
+-- mart_churn: customer movements per calendar month under the inactivity churn definition, overall
+-- and by acquisition cohort, channel, region and owner salesperson. Active = bought within the last
+-- churn_inactivity_days days (see int_customer_active_spells); every row reconciles:
+-- active_start + new + reactivated - churned = active_end.
+with recursive customers as (
+
+    select * from int_customer_activity
+
+),
+
+spells as (
+
+    select * from int_customer_active_spells
+
+),
+
+params as (
+
+    select business_date from run_parameters
+
+),
+
+customer_dimensions as (
+
+    select customer_id, 'all' as dimension, 'all' as dimension_value from customers
+    union all
+    select customer_id, 'cohort', substr(cast(cohort_month as varchar), 1, 7) from customers
+    union all
+    select customer_id, 'channel', acquisition_channel from customers
+    union all
+    select customer_id, 'region', region from customers
+    union all
+    select customer_id, 'salesperson', owner_salesperson from customers
+
+),
+
+dimension_start as (
+
+    select cd.dimension, cd.dimension_value, min(c.cohort_month) as first_month
+    from customer_dimensions as cd
+    join customers as c on c.customer_id = cd.customer_id
+    group by 1, 2
+
+),
+
+months (month_start) as (
+
+    select min(cohort_month) from customers
+    union all
+    select cast(months.month_start + interval '1' month as date)
+    from months
+    cross join params
+    where cast(months.month_start + interval '1' month as date) <= params.business_date
+
+),
+
+spine as (
+
+    select
+        ds.dimension,
+        ds.dimension_value,
+        m.month_start,
+        least(cast(m.month_start + interval '1' month as date) - 1, params.business_date) as month_end
+    from dimension_start as ds
+    join months as m on m.month_start >= ds.first_month
+    cross join params
+
+),
+
+spell_dimensions as (
+
+    select cd.dimension, cd.dimension_value, s.*
+    from spells as s
+    join customer_dimensions as cd on cd.customer_id = s.customer_id
+
+),
+
+counted as (
+
+    select
+        sp.dimension,
+        sp.dimension_value,
+        sp.month_start,
+        sp.month_end,
+        count(case when s.spell_start < sp.month_start and s.spell_end >= sp.month_start then 1 end) as active_start,
+        count(case when s.is_first_spell and s.spell_start >= sp.month_start then 1 end) as new_customers,
+        count(case when not s.is_first_spell and s.spell_start >= sp.month_start then 1 end) as reactivated,
+        count(case when s.spell_end <= sp.month_end then 1 end) as churned,
+        count(case when s.spell_start <= sp.month_end and s.spell_end > sp.month_end then 1 end) as active_end
+    from spine as sp
+    left join spell_dimensions as s
+        on s.dimension = sp.dimension
+        and s.dimension_value = sp.dimension_value
+        and s.spell_start <= sp.month_end
+        and s.spell_end >= sp.month_start
+    group by 1, 2, 3, 4
+
+),
+
+final as (
+
+    select
+        dimension,
+        dimension_value,
+        month_start as month,
+        month_end,
+        active_start,
+        new_customers,
+        reactivated,
+        churned,
+        active_end,
+        cast(round(safe_divide(cast(churned as double), active_start), 4) as decimal(9, 4)) as churn_rate
+    from counted
+
+)
+
+select * from final
