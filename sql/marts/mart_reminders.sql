@@ -47,10 +47,12 @@ follow_ups as (
 
 last_sale as (
 
-    select customer_id, max(order_date) as last_order_date
-    from stg_orders
-    where not is_return
-    group by customer_id
+    select o.customer_id, max(o.order_date) as last_order_date
+    from stg_orders o
+    cross join params
+    where not o.is_return
+      and o.order_date <= params.business_date
+    group by o.customer_id
 
 ),
 
