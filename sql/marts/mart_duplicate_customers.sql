@@ -72,8 +72,8 @@ ruled as (
     select
         s.*,
         case
-            when s.phone_match and s.name_similarity >= params.dup_name_similarity_with_phone then 'phone_and_name'
-            when s.email_match then 'email'
+            when s.phone_match and s.name_similarity >= params.dup_name_similarity_with_contact then 'phone_and_name'
+            when s.email_match and s.name_similarity >= params.dup_name_similarity_with_contact then 'email'
             when s.same_city and s.name_similarity >= params.dup_name_similarity_min then 'name_and_city'
         end as match_rule
     from scored s
