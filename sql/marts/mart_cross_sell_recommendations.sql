@@ -1,0 +1,63 @@
+-- mart_cross_sell_recommendations: for each customer, the next products to offer: products they
+-- have not bought, scored by the best mart_cross_sell rule from a product they have bought.
+with params as (
+
+    select * from run_parameters
+
+),
+
+customer_products as (
+
+    select distinct o.customer_id, o.product_id
+    from stg_orders o
+    cross join params
+    where not o.is_return
+      and o.product_id is not null
+      and o.order_date <= params.business_date
+
+),
+
+candidates as (
+
+    select
+        cp.customer_id,
+        r.next_product_id as product_id,
+        max(r.confidence) as confidence,
+        max(r.lift) as lift,
+        count(*) as supporting_rules
+    from customer_products cp
+    join mart_cross_sell r on r.product_id = cp.product_id
+    where not exists (
+        select 1 from customer_products owned
+        where owned.customer_id = cp.customer_id and owned.product_id = r.next_product_id
+    )
+    group by cp.customer_id, r.next_product_id
+
+),
+
+ranked as (
+
+    select
+        c.*,
+        row_number() over (partition by c.customer_id
+                           order by c.confidence desc, c.lift desc, c.product_id) as recommendation_rank
+    from candidates c
+
+),
+
+final as (
+
+    select
+        r.customer_id,
+        r.recommendation_rank,
+        r.product_id,
+        r.confidence,
+        r.lift,
+        r.supporting_rules
+    from ranked r
+    cross join params
+    where r.recommendation_rank <= params.cross_sell_top_n
+
+)
+
+select * from final
