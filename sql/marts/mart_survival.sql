@@ -107,16 +107,16 @@ final as (
         e.group_type,
         e.group_value,
         e.time_days,
-        e.n_at_risk,
-        e.n_events,
-        e.n_censored,
+        cast(e.n_at_risk as bigint) as n_at_risk,
+        cast(e.n_events as bigint) as n_events,
+        cast(e.n_censored as bigint) as n_censored,
         cast(round(e.survival, 6) as decimal(12, 6)) as survival,
         cast(round(case when e.reached_zero = 0 then e.survival * e.survival * e.greenwood_sum end, 8) as decimal(16, 8)) as greenwood_variance,
         cast(round(case when e.reached_zero = 0 then power(e.survival, exp(1.959964 * e.loglog_se)) end, 6) as decimal(12, 6)) as ci_lower,
         cast(round(case when e.reached_zero = 0 then power(e.survival, exp(-1.959964 * e.loglog_se)) end, 6) as decimal(12, 6)) as ci_upper,
         m.median_lifetime_days,
-        e.group_customers,
-        e.group_events
+        cast(e.group_customers as bigint) as group_customers,
+        cast(e.group_events as bigint) as group_events
     from estimated as e
     left join medians as m on m.group_type = e.group_type and m.group_value = e.group_value
 
