@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -35,10 +37,12 @@ public final class ModelCatalog {
 
     private final List<SqlModel> models;
     private final List<ModelParameter> parameters;
+    private final Map<String, JavaModel> javaModels;
 
-    private ModelCatalog(List<SqlModel> models, List<ModelParameter> parameters) {
+    private ModelCatalog(List<SqlModel> models, List<ModelParameter> parameters, Map<String, JavaModel> javaModels) {
         this.models = List.copyOf(models);
         this.parameters = List.copyOf(parameters);
+        this.javaModels = Map.copyOf(javaModels);
     }
 
     /** The models packaged with the application (the repository's sql/ folder). */
@@ -63,7 +67,9 @@ public final class ModelCatalog {
             for (Resource r : resolver.getResources("classpath*:sql/parameters/*.yml")) {
                 parameterFiles.add(read(r));
             }
-            return of(sqlByPath, docByPath, parameterFiles, contract);
+            List<JavaModel> javaModels = new ArrayList<>();
+            ServiceLoader.load(JavaModel.class, ModelCatalog.class.getClassLoader()).forEach(javaModels::add);
+            return of(sqlByPath, docByPath, parameterFiles, contract, javaModels);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the packaged SQL models", e);
         }
@@ -76,6 +82,15 @@ public final class ModelCatalog {
      */
     static ModelCatalog of(Map<String, String> sqlByPath, Map<String, String> docByPath, List<String> parameterFiles,
             Contract contract) {
+        return of(sqlByPath, docByPath, parameterFiles, contract, List.of());
+    }
+
+    /**
+     * Builds a catalog from model texts keyed by "layer/name" plus Java models, each documented by
+     * a "layer/name" entry of {@code docByPath} (the layer is the folder its YAML is in).
+     */
+    static ModelCatalog of(Map<String, String> sqlByPath, Map<String, String> docByPath, List<String> parameterFiles,
+            Contract contract, List<JavaModel> javaModels) {
         Map<String, String> layerByName = new LinkedHashMap<>();
         for (String path : sqlByPath.keySet()) {
             String[] parts = path.split("/");
@@ -86,7 +101,25 @@ public final class ModelCatalog {
         }
         Set<String> names = new LinkedHashSet<>(layerByName.keySet());
         contract.entities().forEach(e -> names.add("valid_" + e.name()));
+        Map<String, JavaModel> javaByName = new LinkedHashMap<>();
+        for (JavaModel java : javaModels) {
+            String name = Sql.requireSimpleName("model", java.name());
+            if (layerByName.containsKey(name) || javaByName.put(name, java) != null) {
+                throw new IllegalStateException("two models are named " + name);
+            }
+            names.add(name);
+        }
         List<SqlModel> unordered = new ArrayList<>();
+        for (JavaModel java : javaByName.values()) {
+            String docPath = docByPath.keySet().stream().filter(p -> p.endsWith("/" + java.name())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Java model " + java.name() + " ("
+                            + java.getClass().getName() + ") has no documentation file sql/<layer>/" + java.name() + ".yml"));
+            String folder = docPath.substring(0, docPath.indexOf('/'));
+            ModelDoc doc = ModelDocReader.read("sql/" + docPath + ".yml", docByPath.get(docPath), java.name(), contract);
+            Set<String> deps = new LinkedHashSet<>(java.dependencies());
+            unordered.add(new SqlModel(java.name(), SqlModel.Layer.ofFolder(folder),
+                    "-- built in Java by " + java.getClass().getName(), doc, deps));
+        }
         for (Map.Entry<String, String> e : sqlByPath.entrySet()) {
             String[] parts = e.getKey().split("/");
             String docText = docByPath.get(e.getKey());
@@ -101,7 +134,12 @@ public final class ModelCatalog {
         }
         List<ModelParameter> parameters = new ArrayList<>();
         parameterFiles.forEach(text -> parameters.addAll(ModelParameter.parse(text)));
-        return new ModelCatalog(inDependencyOrder(unordered), parameters);
+        return new ModelCatalog(inDependencyOrder(unordered), parameters, javaByName);
+    }
+
+    /** The Java code building a model, when it is a {@link JavaModel} rather than a SQL file. */
+    public Optional<JavaModel> javaModel(String name) {
+        return Optional.ofNullable(javaModels.get(name));
     }
 
     public List<SqlModel> models() {

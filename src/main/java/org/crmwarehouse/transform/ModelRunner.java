@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
 import org.slf4j.Logger;
@@ -39,9 +40,17 @@ public final class ModelRunner {
         for (int i = 0; i < models.size(); i++) {
             SqlModel model = models.get(i);
             long started = System.nanoTime();
+            Optional<JavaModel> java = catalog.javaModel(model.name());
             try {
-                Db.execute(db, dialect.materialize(model.name(), model.sql()));
+                if (java.isPresent()) {
+                    java.get().build(db);
+                } else {
+                    Db.execute(db, dialect.materialize(model.name(), model.sql()));
+                }
             } catch (SQLException e) {
+                if (java.isPresent()) {
+                    throw new SQLException("Java model " + model.name() + " failed: " + e.getMessage(), e);
+                }
                 throw new SQLException("model " + model.layer().folder() + "/" + model.name() + ".sql failed: "
                         + e.getMessage(), e);
             }

@@ -1,0 +1,42 @@
+package org.crmwarehouse.model;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.Locale;
+import org.crmwarehouse.model.clv.TimeUnit;
+
+/** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
+record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPeriods, double discountRatePerPeriod,
+        long minRepeatCustomers) {
+
+    static ValueParameters read(Connection db) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT business_date, value_time_unit,"
+                + " value_horizon_periods, value_discount_rate_per_period, value_min_repeat_customers FROM run_parameters")) {
+            rs.next();
+            String unit = rs.getString(2);
+            TimeUnit timeUnit = switch (unit.toLowerCase(Locale.ROOT)) {
+                case "day" -> TimeUnit.DAY;
+                case "week" -> TimeUnit.WEEK;
+                case "month" -> TimeUnit.MONTH;
+                default -> throw new IllegalArgumentException("parameter value_time_unit must be day, week or month, got '"
+                        + unit + "'");
+            };
+            long horizon = rs.getLong(3);
+            if (horizon < 1 || horizon > 10_000) {
+                throw new IllegalArgumentException("parameter value_horizon_periods must be 1..10000, got " + horizon);
+            }
+            double rate = rs.getDouble(4);
+            if (!(rate > -1)) {
+                throw new IllegalArgumentException("parameter value_discount_rate_per_period must be > -1, got " + rate);
+            }
+            return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5));
+        }
+    }
+
+    String timeUnitName() {
+        return timeUnit.name().toLowerCase(Locale.ROOT);
+    }
+}

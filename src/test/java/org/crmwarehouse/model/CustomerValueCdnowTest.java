@@ -1,0 +1,106 @@
+package org.crmwarehouse.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.extract.SourceExtractor;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.transform.ModelCatalog;
+import org.crmwarehouse.transform.ModelRunner;
+import org.crmwarehouse.validate.ContractValidator;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline path of the customer-value models on the CDNOW 1/10 sample: the raw file is
+ * written as a contract-shaped orders CSV (one order per record, quantity 1, unit price = dollars),
+ * loaded, validated (records after the business date 1997-09-30 are quarantined as future orders,
+ * which is exactly the calibration cut), summarised to (x, t_x, T) in SQL and fitted in the
+ * transform step. The estimates must match the published ones: BG/NBD (Fader, Hardie &amp; Lee
+ * 2005, weeks) r 0.243, alpha 4.41, a 0.793, b 2.43, LL -9582.4; Gamma-Gamma (Fader &amp; Hardie
+ * 2013) p 6.25, q 3.74, gamma 15.4. This is independent of the model unit tests, which build the
+ * patterns in Java.
+ */
+class CustomerValueCdnowTest {
+    private static final Path CDNOW = Path.of("../shared/datasets/CDNOW_sample.txt");
+
+    @Test
+    void publishedEstimatesThroughTheSqlPatternPath(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.exists(CDNOW), "../shared/datasets absent: " + CDNOW.toAbsolutePath());
+        List<String> csv = new ArrayList<>();
+        csv.add("order_id,line_no,customer_id,order_time,order_type,quantity,unit_price");
+        int record = 0;
+        for (String line : Files.readAllLines(CDNOW)) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length < 5) {
+                continue;
+            }
+            record++;
+            String day = f[2].substring(0, 4) + "-" + f[2].substring(4, 6) + "-" + f[2].substring(6, 8);
+            csv.add("R" + record + ",1," + f[1] + "," + day + " 00:00:00,sale,1," + f[4]);
+        }
+        Files.write(dir.resolve("orders.csv"), csv);
+        Files.writeString(dir.resolve("job.yaml"), """
+                name: cdnow
+                business_date: 1997-09-30
+                sources:
+                  orders: {path: orders.csv}
+                parameters:
+                  value_time_unit: week
+                """);
+        Contract contract = Contract.standard();
+        JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
+        try (Connection db = Db.inMemory()) {
+            new SourceExtractor(contract).extract(db, config);
+            new ContractValidator(contract).validate(db, config, config.businessDate());
+            new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
+
+            Map<String, Double> estimates = new HashMap<>();
+            Map<String, Double> logLikelihoods = new HashMap<>();
+            Map<String, Long> customers = new HashMap<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT model, parameter, estimate, log_likelihood, customers, converged, time_unit FROM mart_model_fit")) {
+                while (rs.next()) {
+                    assertThat(rs.getBoolean("converged")).as(rs.getString(1) + " converged").isTrue();
+                    estimates.put(rs.getString(2), rs.getDouble(3));
+                    logLikelihoods.put(rs.getString(1), rs.getDouble(4));
+                    customers.put(rs.getString(1), rs.getLong(5));
+                }
+            }
+            assertThat(customers.get("BG/NBD")).isEqualTo(2357);
+            assertThat(estimates.get("r")).isCloseTo(0.243, within(0.0005));
+            assertThat(estimates.get("alpha")).isCloseTo(4.41, within(0.005));
+            assertThat(estimates.get("a")).isCloseTo(0.793, within(0.0005));
+            assertThat(estimates.get("b")).isCloseTo(2.43, within(0.005));
+            assertThat(logLikelihoods.get("BG/NBD")).isCloseTo(-9582.4, within(0.05));
+            assertThat(estimates.get("p")).isCloseTo(6.25, within(0.005));
+            assertThat(estimates.get("q")).isCloseTo(3.74, within(0.005));
+            assertThat(estimates.get("gamma")).isCloseTo(15.4, within(0.05));
+
+            // Every customer gets purchase and spend predictions; CDNOW has no costs, so margin and LTV
+            // are unknown (NULL) rather than guessed. No repeat purchase means alive by the model's definition.
+            assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE p_alive IS NOT NULL"
+                    + " AND expected_purchases > 0 AND expected_mean_spend > 0 AND ltv IS NULL")).isEqualTo(2357);
+            assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE frequency = 0 AND p_alive <> 1"))
+                    .isZero();
+        }
+    }
+
+    private static long count(Connection db, String sql) throws SQLException {
+        return Db.queryLong(db, sql);
+    }
+}
