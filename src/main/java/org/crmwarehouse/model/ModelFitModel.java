@@ -12,6 +12,8 @@ import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.FitResult;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.ModelFitException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.crmwarehouse.model.clv.PurchasePattern;
 import org.crmwarehouse.model.clv.SpendPattern;
 import org.crmwarehouse.sql.Db;
@@ -32,6 +34,7 @@ import org.duckdb.DuckDBConnection;
  * published, rather than publishing values from an untrustworthy fit.
  */
 public final class ModelFitModel implements JavaModel {
+    private static final Logger log = LoggerFactory.getLogger(ModelFitModel.class);
 
     public static final String NAME = "mart_model_fit";
     static final String[] BG_NBD_PARAMETERS = {"r", "alpha", "a", "b"};
@@ -71,25 +74,53 @@ public final class ModelFitModel implements JavaModel {
 
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (business_date DATE, model VARCHAR, time_unit VARCHAR,"
                 + " parameter VARCHAR, estimate DOUBLE, std_error DOUBLE, log_likelihood DOUBLE, customers BIGINT,"
-                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN)");
+                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
+            String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
             if (repeaters < parameters.minRepeatCustomers()) {
                 skipped(out, parameters, BgNbdModel.NAME, parameters.timeUnitName(), BG_NBD_PARAMETERS, customers,
-                        purchases.size());
+                        purchases.size(), tooFew);
             } else {
-                fitted(out, parameters, parameters.timeUnitName(), BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult());
+                try {
+                    fitted(out, parameters, parameters.timeUnitName(),
+                            BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult());
+                } catch (ModelFitException e) {
+                    skipOrFail(e, parameters);
+                    skipped(out, parameters, BgNbdModel.NAME, parameters.timeUnitName(), BG_NBD_PARAMETERS, customers,
+                            purchases.size(), "skipped: " + e.getMessage());
+                }
             }
             if (spenders < parameters.minRepeatCustomers()) {
-                skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders, spends.size());
+                skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders, spends.size(),
+                        tooFew);
             } else {
-                GammaGammaModel spend = GammaGammaModel.fit(spends);
-                if (!(spend.q() > 1)) {
-                    throw new ModelFitException(GammaGammaModel.NAME, "q = " + spend.q()
-                            + " <= 1: the population mean spend is infinite, expected spend cannot be predicted", null);
+                try {
+                    GammaGammaModel spend = GammaGammaModel.fit(spends);
+                    if (!(spend.q() > 1)) {
+                        throw new ModelFitException(GammaGammaModel.NAME, "q = " + spend.q()
+                                + " <= 1: the population mean spend is infinite, expected spend cannot be predicted", null);
+                    }
+                    fitted(out, parameters, null, spend.fitResult());
+                } catch (ModelFitException e) {
+                    skipOrFail(e, parameters);
+                    skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders,
+                            spends.size(), "skipped: " + e.getMessage());
                 }
-                fitted(out, parameters, null, spend.fitResult());
             }
         }
+    }
+
+    /**
+     * A failed fit fails the night (the default), unless the job config opts in to
+     * value_on_fit_failure: skip, for data known to be too short or too sparse for the models:
+     * then the failure is logged and recorded in the note column, and predictions are NULL.
+     */
+    private static void skipOrFail(ModelFitException e, ValueParameters parameters) {
+        if (!parameters.skipFailedFits()) {
+            throw e;
+        }
+        log.warn("[transform] {} (value_on_fit_failure = skip: the model is skipped, its predictions are NULL)",
+                e.getMessage());
     }
 
     private static void fitted(DuckDBAppender out, ValueParameters parameters, String timeUnit, FitResult fit)
@@ -109,17 +140,17 @@ public final class ModelFitModel implements JavaModel {
                 out.append(error.doubleValue());
             }
             out.append(fit.logLikelihood()).append(fit.customers()).append(fit.patterns()).append(fit.iterations())
-                    .append(true).endRow();
+                    .append(true).appendNull().endRow();
         }
     }
 
     private static void skipped(DuckDBAppender out, ValueParameters parameters, String model, String timeUnit,
-            String[] names, long customers, int patterns) throws SQLException {
+            String[] names, long customers, int patterns, String note) throws SQLException {
         for (String parameter : names) {
             out.beginRow().append(parameters.businessDate()).append(model);
             appendNullable(out, timeUnit);
             out.append(parameter).appendNull().appendNull().appendNull().append(customers).append(patterns).append(0)
-                    .append(false).endRow();
+                    .append(false).append(note).endRow();
         }
     }
 

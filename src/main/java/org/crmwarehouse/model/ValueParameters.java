@@ -10,11 +10,12 @@ import org.crmwarehouse.model.clv.TimeUnit;
 
 /** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
 record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPeriods, double discountRatePerPeriod,
-        long minRepeatCustomers) {
+        long minRepeatCustomers, boolean skipFailedFits) {
 
     static ValueParameters read(Connection db) throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT business_date, value_time_unit,"
-                + " value_horizon_periods, value_discount_rate_per_period, value_min_repeat_customers FROM run_parameters")) {
+                + " value_horizon_periods, value_discount_rate_per_period, value_min_repeat_customers,"
+                + " value_on_fit_failure FROM run_parameters")) {
             rs.next();
             String unit = rs.getString(2);
             TimeUnit timeUnit = switch (unit.toLowerCase(Locale.ROOT)) {
@@ -32,7 +33,13 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
             if (!(rate > -1)) {
                 throw new IllegalArgumentException("parameter value_discount_rate_per_period must be > -1, got " + rate);
             }
-            return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5));
+            String onFailure = rs.getString(6).toLowerCase(Locale.ROOT);
+            if (!onFailure.equals("fail") && !onFailure.equals("skip")) {
+                throw new IllegalArgumentException("parameter value_on_fit_failure must be fail or skip, got '"
+                        + onFailure + "'");
+            }
+            return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5),
+                    onFailure.equals("skip"));
         }
     }
 
