@@ -17,7 +17,10 @@ final class FileReadSql {
     private FileReadSql() {
     }
 
-    /** read_csv with every column as text and malformed rows kept in the named rejects tables. */
+    /**
+     * read_csv with every column as text and malformed rows kept in the named rejects tables
+     * (null names: for reading the header only, malformed rows are skipped instead).
+     */
     static String csv(FileSpec file, String rejectsTable, String rejectsScan) {
         List<String> options = new ArrayList<>();
         options.add("header=" + file.header());
@@ -27,9 +30,13 @@ final class FileReadSql {
         options.add("escape=" + Sql.literal(file.quote()));
         options.add("encoding=" + Sql.literal(file.encoding().toLowerCase(Locale.ROOT)));
         options.add("max_line_size=" + MAX_LINE_BYTES);
-        options.add("store_rejects=true");
-        options.add("rejects_table=" + Sql.literal(rejectsTable));
-        options.add("rejects_scan=" + Sql.literal(rejectsScan));
+        if (rejectsTable == null) {
+            options.add("ignore_errors=true"); // only the column names are wanted: sniff past bad rows
+        } else {
+            options.add("store_rejects=true");
+            options.add("rejects_table=" + Sql.literal(rejectsTable));
+            options.add("rejects_scan=" + Sql.literal(rejectsScan));
+        }
         if (!file.columns().isEmpty()) {
             options.add("names=[" + String.join(", ", file.columns().stream().map(Sql::literal).toList()) + "]");
         }

@@ -42,7 +42,11 @@ public final class SourceExtractor {
             String table = "rawfile_" + raw.getKey();
             String label = "raw:" + raw.getKey();
             long started = System.nanoTime();
-            FileCounts counts = readFile(db, raw.getValue(), table, label, label);
+            FileCounts counts = readFile(db, raw.getValue(), table, label, label, Projection.ALL_COLUMNS);
+            if (counts == null) { // an empty file: no header, no rows
+                Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (_line BIGINT)");
+                counts = new FileCounts(0, 0);
+            }
             audits.add(new ExtractAudit(label, raw.getValue().path().getFileName().toString(),
                     counts.rows() + counts.malformed(), counts.malformed()));
             log.info("[extract] raw file {}: {} rows, {} malformed ({} ms)", raw.getKey(), counts.rows(),
@@ -67,30 +71,42 @@ public final class SourceExtractor {
     }
 
     private long extractFile(Connection db, EntityContract entity, SourceSpec source) throws SQLException {
-        String parsed = "rawfile__" + entity.name();
-        FileCounts counts = readFile(db, source.file(), parsed, entity.name(), source.label());
-        List<String> present = Db.columnsOf(db, "SELECT * FROM " + parsed);
-        Map<String, String> byLowerName = new LinkedHashMap<>();
-        present.forEach(c -> byLowerName.putIfAbsent(c.trim().toLowerCase(Locale.ROOT), c));
         List<String> missingRequired = new ArrayList<>();
-        List<String> select = new ArrayList<>();
-        select.add(Sql.literal(source.label()) + " AS _source");
-        select.add("_line");
-        for (var column : entity.columns()) {
-            String actual = byLowerName.get(column.name());
-            if (actual == null && column.required()) {
-                missingRequired.add(column.name());
+        List<String> present = new ArrayList<>();
+        Projection toContract = fileColumns -> {
+            present.addAll(fileColumns);
+            Map<String, String> byLowerName = new LinkedHashMap<>();
+            fileColumns.forEach(c -> byLowerName.putIfAbsent(c.trim().toLowerCase(Locale.ROOT), c));
+            List<String> select = new ArrayList<>();
+            select.add(Sql.literal(source.label()) + " AS _source");
+            for (var column : entity.columns()) {
+                String actual = byLowerName.get(column.name());
+                if (actual == null && column.required()) {
+                    missingRequired.add(column.name());
+                }
+                select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS " + column.name());
             }
-            select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS " + column.name());
+            return select;
+        };
+        FileCounts counts = readFile(db, source.file(), "raw_" + entity.name(), entity.name(), source.label(),
+                toContract);
+        if (counts == null) { // an empty file: no header, no rows
+            createEmptyRaw(db, entity);
+            return 0;
         }
         if (!missingRequired.isEmpty() && counts.rows() + counts.malformed() > 0) {
             throw new ExtractException(source.file().path() + ": the header lacks required column(s) "
                     + missingRequired + " of entity " + entity.name() + "; the file's columns are " + present);
         }
-        Db.execute(db, "CREATE OR REPLACE TABLE raw_" + entity.name() + " AS SELECT " + String.join(", ", select)
-                + " FROM " + parsed);
-        Db.execute(db, "DROP TABLE " + parsed);
         return counts.malformed();
+    }
+
+    /** The select list that turns a file's columns into the target table's (besides {@code _line}). */
+    @FunctionalInterface
+    private interface Projection {
+        List<String> select(List<String> fileColumns);
+
+        Projection ALL_COLUMNS = columns -> columns.stream().map(Sql::identifier).toList();
     }
 
     private long extractMapped(Connection db, EntityContract entity, SourceSpec source) throws SQLException {
@@ -139,17 +155,23 @@ public final class SourceExtractor {
     private record FileCounts(long rows, long malformed) {
     }
 
-    /** Reads one file into {@code table} (columns {@code _line} + the file's columns, all text). */
-    private FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source)
-            throws SQLException {
+    /**
+     * Reads one file into {@code table}: {@code _line} plus the projection of the file's columns
+     * (all text), in one pass. Returns null for an empty (zero-byte) file, which has no columns.
+     */
+    private FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source,
+            Projection projection) throws SQLException {
         if (!Files.isRegularFile(file.path())) {
             throw new ExtractException(source + ": input file not found: " + file.path());
         }
         try {
+            if (file.format() != FileSpec.FileFormat.PARQUET && Files.size(file.path()) == 0) {
+                return null;
+            }
             return switch (file.format()) {
-                case CSV -> readCsv(db, file, table, entity, source);
-                case JSONL -> readJsonLines(db, file, table, entity, source);
-                case PARQUET -> readParquet(db, file, table);
+                case CSV -> readCsv(db, file, table, entity, source, projection);
+                case JSONL -> readJsonLines(db, file, table, entity, source, projection);
+                case PARQUET -> readParquet(db, file, table, projection);
             };
         } catch (IOException e) {
             throw new ExtractException(file.path() + ": cannot be read: " + e.getMessage(), e);
@@ -159,33 +181,28 @@ public final class SourceExtractor {
         }
     }
 
-    private FileCounts readCsv(Connection db, FileSpec file, String table, String entity, String source)
-            throws SQLException, IOException {
-        if (Files.size(file.path()) == 0) {
-            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (_line BIGINT)");
-            return new FileCounts(0, 0);
-        }
+    private FileCounts readCsv(Connection db, FileSpec file, String table, String entity, String source,
+            Projection projection) throws SQLException {
         String rejects = "_rejects_" + table;
         String scans = "_rejectscans_" + table;
         int header = file.header() ? 1 : 0;
-        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _parsed AS SELECT row_number() OVER () AS _record, * FROM "
-                + FileReadSql.csv(file, rejects, scans));
+        List<String> select = projection.select(Db.columnsOf(db, "SELECT * FROM " + FileReadSql.csv(file, null, null)));
+        // One pass: records are numbered in file order (DuckDB keeps insertion order).
+        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT row_number() OVER () + " + header
+                + " AS _line, " + String.join(", ", select) + " FROM " + FileReadSql.csv(file, rejects, scans));
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
-        if (malformed == 0) {
-            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _record + " + header
-                    + " AS _line, * EXCLUDE (_record) FROM _parsed");
-        } else {
-            // DuckDB numbers records like lines (the header is line 1). Accepted records are
-            // numbered 1..n in file order; a record's line is its number plus the header plus the
-            // rejected lines before it, found with an ASOF join on "accepted records before each
-            // rejected line".
+        if (malformed > 0) {
+            // DuckDB numbers records like lines (the header is line 1), rejected ones included. An
+            // accepted record's line is its number among accepted records, plus the header, plus
+            // the rejected lines before it: an ASOF join on "accepted records before each
+            // rejected line" finds that count.
             Db.execute(db, "CREATE OR REPLACE TEMP TABLE _rejected_lines AS SELECT line - " + header
                     + " - row_number() OVER (ORDER BY line) AS accepted_before, row_number() OVER (ORDER BY line) AS "
                     + "rejected_so_far FROM (SELECT DISTINCT line FROM " + rejects + ")");
-            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT p._record + " + header
-                    + " + coalesce(r.rejected_so_far, 0) AS _line, p.* EXCLUDE (_record) FROM _parsed p "
-                    + "ASOF LEFT JOIN (SELECT accepted_before, max(rejected_so_far) AS rejected_so_far FROM _rejected_lines "
-                    + "GROUP BY accepted_before) r ON p._record > r.accepted_before");
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT t._line + coalesce(r.rejected_so_far, 0) "
+                    + "AS _line, t.* EXCLUDE (_line) FROM " + table + " t ASOF LEFT JOIN (SELECT accepted_before, "
+                    + "max(rejected_so_far) AS rejected_so_far FROM _rejected_lines GROUP BY accepted_before) r "
+                    + "ON t._line - " + header + " > r.accepted_before");
             Db.execute(db, "DROP TABLE _rejected_lines");
         }
         // DuckDB reports one error per missing column; the row is quarantined once, with the first.
@@ -193,17 +210,12 @@ public final class SourceExtractor {
                 + ", line, NULL, 'MALFORMED_ROW', NULL, error_type || ': ' || error_message, csv_line FROM "
                 + rejects + " QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line");
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
-        Db.execute(db, "DROP TABLE _parsed; DROP TABLE " + rejects
-                + "; DROP TABLE " + scans);
+        Db.execute(db, "DROP TABLE " + rejects + "; DROP TABLE " + scans);
         return new FileCounts(rows, malformed);
     }
 
-    private FileCounts readJsonLines(Connection db, FileSpec file, String table, String entity, String source)
-            throws SQLException, IOException {
-        if (Files.size(file.path()) == 0) {
-            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (_line BIGINT)");
-            return new FileCounts(0, 0);
-        }
+    private FileCounts readJsonLines(Connection db, FileSpec file, String table, String entity, String source,
+            Projection projection) throws SQLException {
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _lines AS SELECT row_number() OVER () AS _line, _json, "
                 + "CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END AS _ok FROM "
                 + FileReadSql.jsonLines(file));
@@ -213,13 +225,16 @@ public final class SourceExtractor {
                 + ", _line, NULL, 'MALFORMED_ROW', NULL, 'not a JSON object', _json FROM _lines WHERE NOT _ok");
         List<String> keys = Db.queryStrings(db, "SELECT key FROM (SELECT unnest(json_keys(_json)) AS key, "
                 + "_line FROM _lines WHERE _ok) GROUP BY key ORDER BY min(_line), key");
-        List<String> select = new ArrayList<>(List.of("_line"));
+        List<String> fields = new ArrayList<>();
         for (String key : keys) {
-            select.add("CASE WHEN _ok THEN _json ->> " + Sql.literal("$." + jsonPathKey(key)) + " END AS "
+            // the CASE keeps DuckDB from parsing the text of malformed lines at all
+            fields.add("CASE WHEN _ok THEN _json ->> " + Sql.literal("$." + jsonPathKey(key)) + " END AS "
                     + Sql.identifier(key));
         }
-        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT " + String.join(", ", select)
-                + " FROM _lines WHERE _ok");
+        String parsed = "(SELECT _line" + (fields.isEmpty() ? "" : ", " + String.join(", ", fields))
+                + " FROM _lines WHERE _ok)";
+        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _line, "
+                + String.join(", ", projection.select(keys)) + " FROM " + parsed);
         long malformed = Db.queryLong(db, "SELECT count(*) FROM _lines WHERE NOT _ok");
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
         Db.execute(db, "DROP TABLE _lines");
@@ -230,9 +245,14 @@ public final class SourceExtractor {
         return "\"" + key.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private FileCounts readParquet(Connection db, FileSpec file, String table) throws SQLException {
-        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT file_row_number + 1 AS _line, "
-                + "COLUMNS(c -> c <> 'file_row_number')::VARCHAR FROM " + FileReadSql.parquet(file));
+    private FileCounts readParquet(Connection db, FileSpec file, String table, Projection projection)
+            throws SQLException {
+        List<String> columns = new ArrayList<>(Db.columnsOf(db, "SELECT * FROM " + FileReadSql.parquet(file)));
+        columns.remove("file_row_number");
+        String typed = "(SELECT file_row_number + 1 AS _line, COLUMNS(c -> c <> 'file_row_number')::VARCHAR FROM "
+                + FileReadSql.parquet(file) + ")";
+        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _line, "
+                + String.join(", ", projection.select(columns)) + " FROM " + typed);
         return new FileCounts(Db.queryLong(db, "SELECT count(*) FROM " + table), 0);
     }
 
