@@ -4,6 +4,9 @@
 -- Spend is a campaign cost, not a salesperson's: it is spread evenly over the campaign's active
 -- days and shown on the campaign's salesperson = '(all)' rows (every salesperson together, for the
 -- campaign's own channel); per-salesperson rows have spend NULL. Stage counts are distinct leads.
+-- A deal dated before its lead's recorded first contact (created_at) counts as a deal at 0 days
+-- (the deal is then the first contact) and is also counted in deals_before_first_contact, so the
+-- inconsistency is reported, not hidden (the deals themselves are listed in mart_funnel_anomalies).
 with recursive leads as (
 
     select * from int_funnel_leads
@@ -51,7 +54,8 @@ facts as (
         'lead' as fact,
         lead_id,
         cast(null as decimal(18, 4)) as amount,
-        cast(null as integer) as days_to_deal
+        cast(null as integer) as days_to_deal,
+        false as before_first_contact
     from leads
 
     union all
@@ -64,7 +68,9 @@ facts as (
         e.event_type as fact,
         e.lead_id,
         e.amount,
-        case when e.event_type = 'deal' then days_between(l.first_contact_time, e.event_time) end as days_to_deal
+        case when e.event_type = 'deal' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
+        -- the event is earlier than the lead's recorded first contact (created_at): reported, see mart_funnel_anomalies
+        e.event_time < l.created_at as before_first_contact
     from events e
     join leads l on l.lead_id = e.lead_id
 
@@ -126,6 +132,7 @@ counted as (
         count(distinct case when fact = 'quote' then lead_id end) as quotes,
         count(distinct case when fact = 'deal' then lead_id end) as deals,
         count(distinct case when fact = 'lost' then lead_id end) as lost,
+        count(distinct case when fact = 'deal' and before_first_contact then lead_id end) as deals_before_first_contact,
         sum(case when fact = 'deal' then amount end) as deal_revenue,
         percentile_cont(0.5) within group (order by days_to_deal) as median_days_to_deal,
         percentile_cont(0.9) within group (order by days_to_deal) as p90_days_to_deal
@@ -154,7 +161,8 @@ joined as (
         coalesce(c.lost, 0) as lost,
         coalesce(c.deal_revenue, 0) as deal_revenue,
         c.median_days_to_deal,
-        c.p90_days_to_deal
+        c.p90_days_to_deal,
+        coalesce(c.deals_before_first_contact, 0) as deals_before_first_contact
     from counted c
     full outer join spend_by_period s
         on s.period_type = c.period_type
@@ -205,7 +213,8 @@ final as (
         cast(round(deal_revenue, 2) as decimal(18, 2)) as deal_revenue,
         cast(round(safe_divide(deal_revenue, attributed_spend), 4) as decimal(18, 4)) as return_on_spend,
         cast(round(median_days_to_deal, 1) as decimal(9, 1)) as median_days_to_deal,
-        cast(round(p90_days_to_deal, 1) as decimal(9, 1)) as p90_days_to_deal
+        cast(round(p90_days_to_deal, 1) as decimal(9, 1)) as p90_days_to_deal,
+        deals_before_first_contact
     from with_spend
 
 )
