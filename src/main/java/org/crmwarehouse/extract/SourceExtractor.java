@@ -55,7 +55,11 @@ public final class SourceExtractor {
                 createEmptyRaw(db, entity);
                 continue;
             }
-            long malformed = source.isMapped()
+            long malformed = source.isIncremental()
+                    ? new IncrementalExtractor(this).extract(db, config, entity, source)
+                    : source.isPostgres()
+                    ? extractPostgres(db, config, entity, source)
+                    : source.isMapped()
                     ? extractMapped(db, entity, source)
                     : extractFile(db, entity, source);
             long rows = Db.queryLong(db, "SELECT count(*) FROM raw_" + entity.name());
@@ -67,14 +71,41 @@ public final class SourceExtractor {
     }
 
     private long extractFile(Connection db, EntityContract entity, SourceSpec source) throws SQLException {
+        return extractFileInto(db, entity, source.file(), source.label(), "raw_" + entity.name(), List.of());
+    }
+
+    private long extractPostgres(Connection db, JobConfig config, EntityContract entity, SourceSpec source)
+            throws SQLException {
         String parsed = "rawfile__" + entity.name();
-        FileCounts counts = readFile(db, source.file(), parsed, entity.name(), source.label());
+        new PostgresReader(config.postgres()).read(db, source, parsed, null, null);
+        shapeRaw(db, entity, parsed, source.label(), "raw_" + entity.name(), List.of(), true, "sources."
+                + entity.name() + ".query");
+        return 0;
+    }
+
+    /**
+     * Reads one file into {@code target}: {@code _source} (the label), {@code _line}, the entity's
+     * columns as text, then the {@code extras} (columns outside the contract, such as a watermark
+     * or a deleted flag; NULL when the file lacks them). Returns the number of malformed rows.
+     */
+    long extractFileInto(Connection db, EntityContract entity, FileSpec file, String label, String target,
+            List<String> extras) throws SQLException {
+        String parsed = "rawfile__" + entity.name();
+        FileCounts counts = readFile(db, file, parsed, entity.name(), label);
+        shapeRaw(db, entity, parsed, label, target, extras, counts.rows() + counts.malformed() > 0,
+                file.path().toString());
+        return counts.malformed();
+    }
+
+    /** Turns a parsed table ({@code _line} + columns named as the contract's) into the raw shape. */
+    void shapeRaw(Connection db, EntityContract entity, String parsed, String label, String target,
+            List<String> extras, boolean checkRequired, String where) throws SQLException {
         List<String> present = Db.columnsOf(db, "SELECT * FROM " + parsed);
         Map<String, String> byLowerName = new LinkedHashMap<>();
         present.forEach(c -> byLowerName.putIfAbsent(c.trim().toLowerCase(Locale.ROOT), c));
         List<String> missingRequired = new ArrayList<>();
         List<String> select = new ArrayList<>();
-        select.add(Sql.literal(source.label()) + " AS _source");
+        select.add(Sql.literal(label) + " AS _source");
         select.add("_line");
         for (var column : entity.columns()) {
             String actual = byLowerName.get(column.name());
@@ -83,14 +114,17 @@ public final class SourceExtractor {
             }
             select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS " + column.name());
         }
-        if (!missingRequired.isEmpty() && counts.rows() + counts.malformed() > 0) {
-            throw new ExtractException(source.file().path() + ": the header lacks required column(s) "
+        for (String extra : extras) {
+            String actual = byLowerName.get(extra.toLowerCase(Locale.ROOT));
+            select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS " + Sql.identifier("_x_" + extra));
+        }
+        if (!missingRequired.isEmpty() && checkRequired) {
+            throw new ExtractException(where + ": the header lacks required column(s) "
                     + missingRequired + " of entity " + entity.name() + "; the file's columns are " + present);
         }
-        Db.execute(db, "CREATE OR REPLACE TABLE raw_" + entity.name() + " AS SELECT " + String.join(", ", select)
+        Db.execute(db, "CREATE OR REPLACE TABLE " + target + " AS SELECT " + String.join(", ", select)
                 + " FROM " + parsed);
         Db.execute(db, "DROP TABLE " + parsed);
-        return counts.malformed();
     }
 
     private long extractMapped(Connection db, EntityContract entity, SourceSpec source) throws SQLException {
@@ -136,11 +170,11 @@ public final class SourceExtractor {
         Db.execute(db, "CREATE OR REPLACE TABLE raw_" + entity.name() + " (" + String.join(", ", columns) + ")");
     }
 
-    private record FileCounts(long rows, long malformed) {
+    record FileCounts(long rows, long malformed) {
     }
 
     /** Reads one file into {@code table} (columns {@code _line} + the file's columns, all text). */
-    private FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source)
+    FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source)
             throws SQLException {
         if (!Files.isRegularFile(file.path())) {
             throw new ExtractException(source + ": input file not found: " + file.path());
@@ -236,7 +270,7 @@ public final class SourceExtractor {
         return new FileCounts(Db.queryLong(db, "SELECT count(*) FROM " + table), 0);
     }
 
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         String message = String.valueOf(e.getMessage());
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
