@@ -48,7 +48,7 @@ class PostgresSourceTest {
             s.execute("insert into crm.customers values "
                     + "(1, 'C1', 'Alice', 'North', '2025-01-01 09:00:00', '2025-01-01 09:00:00', false), "
                     + "(2, 'C2', '王芳', 'South', '2025-02-01 10:00:00', '2025-02-01 10:00:00', false), "
-                    + "(3, 'C3', 'Bob "the builder"', 'North', '2025-03-01 11:00:00', '2025-03-01 11:00:00', false), "
+                    + "(3, 'C3', 'Bob \"the builder\"', 'North', '2025-03-01 11:00:00', '2025-03-01 11:00:00', false), "
                     + "(4, 'C4', null, 'North', '2025-03-01 11:00:00', '2025-03-01 11:00:00', false)");
         }
         Path golden = Path.of("src/test/resources/golden/daily_sales");
