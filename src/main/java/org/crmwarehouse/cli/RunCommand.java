@@ -27,9 +27,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--date", description = "Business date YYYY-MM-DD (default: the config's business_date, else yesterday).")
     LocalDate date;
 
+    @Option(names = "--full", description = "Rebuild incremental sources from scratch: forget their merged "
+            + "state, watermarks and files read, and read every file and row again.")
+    boolean full;
+
     @Override
     public Integer call() throws Exception {
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        if (full) {
+            deleteState(job.stateFolder());
+        }
         LocalDate businessDate = date != null ? date
                 : job.businessDate() != null ? job.businessDate() : LocalDate.now().minusDays(1);
         try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
@@ -42,6 +49,16 @@ final class RunCommand implements Callable<Integer> {
             System.out.println();
             System.out.print(Files.readString(summary, StandardCharsets.UTF_8));
             return 0;
+        }
+    }
+
+    private static void deleteState(Path folder) throws java.io.IOException {
+        if (Files.exists(folder)) {
+            try (var walk = Files.walk(folder)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param raw          raw files that mappings select from, by name
  * @param sources      contract entity -> where it comes from
  * @param parameters   values the SQL models read from the run_parameters table
+ * @param postgres     the PostgreSQL database {@code query} sources read from (may be null)
  */
 public record JobConfig(
         Path file,
@@ -24,7 +25,13 @@ public record JobConfig(
         RepositoryConfig repository,
         Map<String, FileSpec> raw,
         Map<String, SourceSpec> sources,
-        Map<String, Object> parameters) {
+        Map<String, Object> parameters,
+        PostgresConfig postgres) {
+
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, null);
+    }
 
     public JobConfig {
         raw = Map.copyOf(raw);
@@ -42,6 +49,11 @@ public record JobConfig(
 
     public Path reportFolder(LocalDate date) {
         return output.resolve("reports").resolve(date.toString());
+    }
+
+    /** The persistent state of incremental sources: merged current rows, watermarks, files read. */
+    public Path stateFolder() {
+        return output.resolve("state");
     }
 
     public Path workFolder(LocalDate date) {

@@ -19,11 +19,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** Reads a job config YAML file, resolving paths and rejecting anything it does not know. */
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
-            "name", "description", "business_date", "output", "repository", "raw", "sources", "parameters");
+            "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "user", "password_env");
+    private static final Set<String> INCREMENTAL_KEYS = Set.of("watermark", "files", "deleted", "deletions");
+    private static final Set<String> KEY_RANGE_KEYS = Set.of("column", "partitions");
 
     private final Contract contract;
 
@@ -89,6 +91,17 @@ public final class JobConfigLoader {
                 }
             }
 
+            PostgresConfig postgres = null;
+            if (root.has("postgres")) {
+                JsonNode r = root.get("postgres");
+                checkKeys(r, REPOSITORY_KEYS, "postgres.");
+                postgres = new PostgresConfig(text(r, "url", null, "postgres."), text(r, "user", "", "postgres."),
+                        text(r, "password_env", null, "postgres."));
+                if (postgres.url() == null || !postgres.url().startsWith("jdbc:postgresql:")) {
+                    throw new ConfigException(file, "postgres.url must be a jdbc:postgresql: URL");
+                }
+            }
+
             Map<String, FileSpec> raw = new LinkedHashMap<>();
             if (root.has("raw")) {
                 for (Map.Entry<String, JsonNode> e : root.get("raw").properties()) {
@@ -109,6 +122,10 @@ public final class JobConfigLoader {
                             + contract.entities().stream().map(x -> x.name()).toList());
                 }
                 sources.put(entity, sourceSpec(entity, e.getValue()));
+                if (sources.get(entity).isPostgres() && postgres == null) {
+                    throw new ConfigException(file, "sources." + entity + ".query needs a top-level 'postgres' "
+                            + "{url, user, password_env}");
+                }
             }
 
             Map<String, Object> parameters = new LinkedHashMap<>();
@@ -119,7 +136,8 @@ public final class JobConfigLoader {
                         : v.isNumber() ? (Object) v.asDouble()
                         : v.isBoolean() ? (Object) v.asBoolean() : v.asString());
             }
-            return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters);
+            return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
+                    postgres);
         }
 
         private SourceSpec sourceSpec(String entity, JsonNode node) {
@@ -128,25 +146,96 @@ public final class JobConfigLoader {
                 return new SourceSpec(entity, fileSpec(node, prefix, true), null);
             }
             Set<String> allowed = new java.util.HashSet<>(FILE_KEYS);
-            allowed.add("mapping");
+            allowed.addAll(Set.of("mapping", "query", "key_range", "incremental"));
             checkKeys(node, allowed, prefix);
             String mapping = text(node, "mapping", null, prefix);
+            String query = text(node, "query", null, prefix);
+            SourceSpec.Incremental incremental = incremental(node.get("incremental"), prefix + "incremental.");
             if (mapping != null) {
-                if (node.has("path")) {
-                    throw new ConfigException(file, prefix + "path and " + prefix
+                if (node.has("path") || query != null) {
+                    throw new ConfigException(file, prefix + "path, " + prefix + "query and " + prefix
                             + "mapping exclude each other: declare the file under 'raw' and select from it");
+                }
+                if (incremental != null) {
+                    throw new ConfigException(file, prefix + "incremental applies to a file or query source, "
+                            + "not to a mapping");
                 }
                 return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping));
             }
-            return new SourceSpec(entity, fileSpec(node, prefix, false), null);
+            if (query != null) {
+                if (node.has("path")) {
+                    throw new ConfigException(file, prefix + "path and " + prefix + "query exclude each other");
+                }
+                if (incremental != null && (incremental.newFiles() || incremental.deletions() != null)) {
+                    throw new ConfigException(file, prefix + "incremental of a query source takes 'watermark' "
+                            + "and 'deleted', not 'files' or 'deletions'");
+                }
+                SourceSpec.KeyRange keyRange = null;
+                JsonNode k = node.get("key_range");
+                if (k != null) {
+                    checkKeys(k, KEY_RANGE_KEYS, prefix + "key_range.");
+                    String column = text(k, "column", null, prefix + "key_range.");
+                    if (column == null) {
+                        throw new ConfigException(file, prefix + "key_range.column is required");
+                    }
+                    int partitions = k.path("partitions").asInt(4);
+                    if (partitions < 1 || partitions > 64) {
+                        throw new ConfigException(file, prefix + "key_range.partitions must be 1..64");
+                    }
+                    keyRange = new SourceSpec.KeyRange(Sql.requireSimpleName("column", column), partitions);
+                }
+                return new SourceSpec(entity, null, null, MappingSql.checkReadOnly(file, prefix + "query", query),
+                        keyRange, incremental);
+            }
+            if (node.has("key_range")) {
+                throw new ConfigException(file, prefix + "key_range applies to a query source only");
+            }
+            FileSpec spec = fileSpec(node, prefix, false, allowed);
+            boolean glob = spec.path().getFileName().toString().matches(".*[*?\\[].*");
+            if (glob && (incremental == null || !incremental.newFiles())) {
+                throw new ConfigException(file, prefix + "path is a pattern; a pattern needs incremental: {files: new}");
+            }
+            if (incremental != null && incremental.newFiles() && !glob) {
+                throw new ConfigException(file, prefix + "incremental.files: new needs a path pattern such as "
+                        + "landing/orders-*.csv");
+            }
+            return new SourceSpec(entity, spec, null, null, null, incremental);
+        }
+
+        private SourceSpec.Incremental incremental(JsonNode node, String prefix) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            checkKeys(node, INCREMENTAL_KEYS, prefix);
+            String watermark = text(node, "watermark", null, prefix);
+            String files = text(node, "files", null, prefix);
+            if (files != null && !files.equals("new")) {
+                throw new ConfigException(file, prefix + "files must be 'new' (each new file in the pattern is read once)");
+            }
+            if ((watermark == null) == (files == null)) {
+                throw new ConfigException(file, prefix.substring(0, prefix.length() - 1)
+                        + " needs exactly one of 'watermark: <column>' or 'files: new'");
+            }
+            String deleted = text(node, "deleted", null, prefix);
+            FileSpec deletions = null;
+            JsonNode d = node.get("deletions");
+            if (d != null && !d.isNull()) {
+                deletions = fileSpec(d, prefix + "deletions.", true);
+            }
+            return new SourceSpec.Incremental(watermark == null ? null : Sql.requireSimpleName("column", watermark),
+                    files != null, deleted == null ? null : Sql.requireSimpleName("column", deleted), deletions);
         }
 
         private FileSpec fileSpec(JsonNode node, String prefix, boolean allowShortForm) {
+            return fileSpec(node, prefix, allowShortForm, FILE_KEYS);
+        }
+
+        private FileSpec fileSpec(JsonNode node, String prefix, boolean allowShortForm, Set<String> keys) {
             if (node.isString() && allowShortForm) {
                 Path p = folder.resolve(node.asString()).normalize();
                 return new FileSpec(p, FileSpec.FileFormat.of(null, p), ",", true, List.of(), "utf-8", "\"", null, null);
             }
-            checkKeys(node, FILE_KEYS, prefix);
+            checkKeys(node, keys, prefix);
             String path = text(node, "path", null, prefix);
             if (path == null) {
                 throw new ConfigException(file, prefix + "path is required");

