@@ -16,3 +16,6 @@ CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN N
 -- A date moved by n days / n months (Spark: date_add(d, n) / add_months(d, n)).
 CREATE OR REPLACE MACRO add_days(d, n) AS CAST(CAST(d AS DATE) + CAST(n AS INTEGER) AS DATE);
 CREATE OR REPLACE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAST(n AS INTEGER)) AS DATE);
+
+-- The string with every match of a regular expression removed (Spark: regexp_replace(s, pattern, '')).
+CREATE OR REPLACE MACRO regexp_remove(s, pattern) AS regexp_replace(s, pattern, '', 'g');

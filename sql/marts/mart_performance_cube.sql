@@ -1,6 +1,8 @@
--- mart_performance_cube: revenue, cost, margin and customers by product category x department x
--- salesperson x region x channel x month, with subtotals (GROUPING SETS): the full detail, each
+-- mart_performance_cube: revenue, cost, margin and customers by customer value tier x product
+-- category x department x salesperson x region x channel x month, with subtotals (GROUPING SETS):
+-- the full detail, tier x category x department, salesperson x region x channel x month, each
 -- dimension by month, each dimension over all months, the month totals and the grand total.
+-- The tier is the customer's value_tier in mart_customer_value ('(none)' without one).
 -- Real NULLs become '(none)' before grouping, so a NULL in a dimension column always means
 -- "rolled up" (all values), never "unknown".
 with order_lines as (
@@ -10,6 +12,7 @@ with order_lines as (
         coalesce(o.department, '(none)') as department,
         coalesce(o.salesperson, '(none)') as salesperson,
         coalesce(c.region, '(none)') as region,
+        coalesce(v.value_tier, '(none)') as customer_tier,
         coalesce(o.channel, '(none)') as channel,
         month_start(o.order_date) as month,
         o.customer_id,
@@ -18,14 +21,15 @@ with order_lines as (
         o.margin
     from stg_orders o
     left join stg_customers c on c.customer_id = o.customer_id
+    left join mart_customer_value v on v.customer_id = o.customer_id
 
 ),
 
 cube as (
 
     select
-        month, category, department, salesperson, region, channel,
-        grouping(month) * 32 + grouping(category) * 16 + grouping(department) * 8
+        month, customer_tier, category, department, salesperson, region, channel,
+        grouping(month) * 64 + grouping(customer_tier) * 32 + grouping(category) * 16 + grouping(department) * 8
             + grouping(salesperson) * 4 + grouping(region) * 2 + grouping(channel) as grouping_id,
         count(distinct customer_id) as customers,
         count(*) as order_lines,
@@ -34,9 +38,11 @@ cube as (
         sum(margin) as margin
     from order_lines
     group by grouping sets (
-        (month, category, department, salesperson, region, channel),
-        (month, category), (month, department), (month, salesperson), (month, region), (month, channel),
-        (category), (department), (salesperson), (region), (channel),
+        (month, customer_tier, category, department, salesperson, region, channel),
+        (customer_tier, category, department),
+        (month, salesperson, region, channel),
+        (month, customer_tier), (month, category), (month, department), (month, salesperson), (month, region), (month, channel),
+        (customer_tier), (category), (department), (salesperson), (region), (channel),
         (month),
         ()
     )
@@ -51,9 +57,10 @@ final as (
         grouping_id,
         case
             when grouping_id = 0 then 'detail'
-            when grouping_id = 63 then 'total'
+            when grouping_id = 127 then 'total'
             else concat_ws(',',
                 case when month is not null then 'month' end,
+                case when customer_tier is not null then 'customer_tier' end,
                 case when category is not null then 'category' end,
                 case when department is not null then 'department' end,
                 case when salesperson is not null then 'salesperson' end,
@@ -61,6 +68,7 @@ final as (
                 case when channel is not null then 'channel' end)
         end as grouping_level,
         month,
+        customer_tier,
         category,
         department,
         salesperson,

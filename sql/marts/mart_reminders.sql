@@ -1,6 +1,7 @@
 -- mart_reminders: the day's to-do list for salespeople, one row per action due on the business
 -- date: follow-ups (due today or tomorrow, or overdue), customers gone quiet, invoices falling due,
--- birthdays and important dates, renewals. Each row carries a priority (1 high .. 3 low).
+-- birthdays and important dates, renewals. Each row carries a priority (1 high .. 3 low) and the
+-- customer's value tier (mart_customer_value): VIP customers' reminders are one level more urgent.
 with params as (
 
     select * from run_parameters
@@ -176,6 +177,12 @@ all_reminders as (
 
 ),
 
+tiers as (
+
+    select customer_id, value_tier from mart_customer_value
+
+),
+
 final as (
 
     select
@@ -183,21 +190,23 @@ final as (
         r.reminder_type,
         r.customer_id,
         c.name as customer_name,
+        t.value_tier as customer_tier,
         coalesce(c.owner_salesperson, r.fallback_salesperson, '(none)') as owner_salesperson,
         r.reference_id,
         r.due_date,
         days_between(params.business_date, r.due_date) as days_until_due,
         r.detail,
         r.amount,
-        case
+        greatest(1, case
             when r.reminder_type = 'no_recent_order' then 3
             when days_between(params.business_date, r.due_date) <= 0 then 1
             when days_between(params.business_date, r.due_date) <= params.reminder_soon_days then 2
             else 3
-        end as priority
+        end - case when t.value_tier = 'VIP' then 1 else 0 end) as priority
     from all_reminders r
     cross join params
     join customers c on c.customer_id = r.customer_id
+    left join tiers t on t.customer_id = r.customer_id
 
 )
 

@@ -28,10 +28,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--end-date", defaultValue = "2026-06-30", description = "Last day of the generated history (default ${DEFAULT-VALUE}); also the config's business date.")
     LocalDate endDate;
 
+    @Option(names = "--duplicate-rate", defaultValue = "0", description = "Share of customers given a planted near-duplicate (typo in the name, phone written differently, another owner), listed in planted_duplicates.csv as test truth; 0 to <1 (default ${DEFAULT-VALUE}).")
+    double duplicateRate;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        GenerationSummary summary = new DataGenerator(new GeneratorOptions(scale, seed, out, badRate, endDate))
+        GenerationSummary summary = new DataGenerator(new GeneratorOptions(scale, seed, out, badRate, endDate, duplicateRate))
                 .run(System.out);
         for (Map.Entry<String, Long> e : summary.rowsPerFile().entrySet()) {
             System.out.printf("  %-20s %,14d rows%n", e.getKey(), e.getValue());

@@ -21,7 +21,8 @@ final class CustomerProfile {
         c.city = pick(c.random, CITIES[c.region]);
     }
 
-    void write(CustomerContext c) throws IOException {
+    /** Writes the customer row and returns it (the duplicate planter copies it). */
+    String[] write(CustomerContext c) throws IOException {
         SplittableRandom r = c.random;
         boolean company = r.nextDouble() < 0.12;
         String name, email = "", gender = "", birth = "", marital = "", lifeStage = "", occupation, importantDate = "",
@@ -82,9 +83,11 @@ final class CustomerProfile {
         String churn = c.droppedOut && c.lastOrderSec < time.endSec - 365 * Timeline.DAY && r.nextDouble() < 0.5
                 ? pick(r, BehaviourModel.CHURN_REASONS) : "";
         String referrer = c.referrerIndex >= 0 ? time.customerId(c.referrerIndex) : "";
-        customers.write(c.id, name, company ? "company" : "person", phone, email, address, c.city, REGIONS[c.region],
+        String[] row = {c.id, name, company ? "company" : "person", phone, email, address, c.city, REGIONS[c.region],
                 gender, birth, marital, INCOME_BANDS[income], occupation, lifeStage, motive, importantDate, importantLabel,
                 renewal, BehaviourModel.CHANNELS[c.channel].name(), referrer, Fmt.money(creditYuan * 100), c.owner, churn,
-                Fmt.timestamp(c.createdSec));
+                Fmt.timestamp(c.createdSec)};
+        customers.write(row);
+        return row;
     }
 }

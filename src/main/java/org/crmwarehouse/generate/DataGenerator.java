@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
 public final class DataGenerator {
     /** The contract entities, in the order the files are listed in nightly.yaml. */
     static final List<String> ENTITIES =
-            List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts");
+            List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses");
     private static final long PROGRESS_NANOS = 5_000_000_000L;
 
     private final GeneratorOptions options;
@@ -45,7 +45,14 @@ public final class DataGenerator {
             for (String entity : ENTITIES) tables.add(new CsvTable(entity, contract, dir, tables.size(), options));
             CampaignPlan plan = new CampaignPlan(options.seed(), time);
             plan.writeAll(table(tables, "campaigns"));
-            generateCustomers(time, plan, tables, progress);
+            DuplicatePlanter planter = options.duplicateRate() > 0
+                    ? new DuplicatePlanter(options, time, table(tables, "customers"), dir.resolve(DuplicatePlanter.FILE)) : null;
+            try {
+                generateCustomers(time, plan, tables, planter, progress);
+            } finally {
+                if (planter != null) planter.close();
+            }
+            new ExpenseLog(options.seed(), time).writeAll(table(tables, "expenses"));
         } finally {
             IOException failure = null;
             for (CsvTable t : tables) {
@@ -63,7 +70,8 @@ public final class DataGenerator {
         return new GenerationSummary(rows, bad);
     }
 
-    private void generateCustomers(Timeline time, CampaignPlan plan, List<CsvTable> tables, PrintStream progress)
+    private void generateCustomers(Timeline time, CampaignPlan plan, List<CsvTable> tables, DuplicatePlanter planter,
+            PrintStream progress)
             throws IOException {
         CustomerProfile profile = new CustomerProfile(time, table(tables, "customers"));
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
@@ -76,7 +84,8 @@ public final class DataGenerator {
         for (long i = 0; i < scale; i++) {
             start(c, i, time);
             purchases.write(c); // first: the profile's churn reason and the deal amount depend on the orders
-            profile.write(c);
+            String[] customerRow = profile.write(c);
+            if (planter != null) planter.maybePlant(c, customerRow);
             funnel.write(c);
             contacts.write(c);
             long now = System.nanoTime();
