@@ -1,6 +1,9 @@
 -- int_customer_activity: one row per customer who ever bought (a sale order), with their purchase
--- history, the attributes churn is broken down by, and their churn status under the inactivity
--- definition: churned on last purchase + churn_inactivity_days when that day is <= business_date.
+-- history, the attributes churn is broken down by, and their churn status under both definitions:
+-- inactivity (churned on last purchase + churn_inactivity_days when that day is <= business_date) and
+-- the value model's probability alive (p_alive < churn_p_alive_threshold). churn_definition picks the
+-- one that drives is_churned / churn_date; when it is 'p_alive' but the model was skipped (p_alive is
+-- NULL) the customer falls back to inactivity and churn_basis says so.
 with customers as (
 
     select * from stg_customers
@@ -22,6 +25,13 @@ lines as (
 params as (
 
     select * from run_parameters
+
+),
+
+model as (
+
+    -- NULL p_alive when the value model was skipped (see mart_model_fit.note)
+    select customer_id, p_alive from int_customer_value_model
 
 ),
 
@@ -81,6 +91,8 @@ joined as (
         params.business_date,
         params.churn_inactivity_days,
         params.churn_definition,
+        params.churn_p_alive_threshold,
+        v.p_alive,
         -- tenure for annualising: first purchase to business date, at least one year
         greatest(days_between(p.first_purchase_date, params.business_date), 365) as annualising_days,
         cast(p.last_purchase_date + cast(params.churn_inactivity_days as integer) as date) as inactive_from
@@ -89,6 +101,23 @@ joined as (
     left join money as m on m.customer_id = p.customer_id
     left join customers as c on c.customer_id = p.customer_id
     left join first_order_channel as f on f.customer_id = p.customer_id
+    left join model as v on v.customer_id = p.customer_id
+
+),
+
+judged as (
+
+    select
+        *,
+        inactive_from <= business_date as churned_by_inactivity,
+        case when inactive_from <= business_date then inactive_from end as inactivity_churn_date,
+        case when p_alive is not null then p_alive < churn_p_alive_threshold end as churned_by_p_alive,
+        case
+            when churn_definition = 'p_alive' and p_alive is not null then 'p_alive'
+            when churn_definition = 'p_alive' then 'inactivity (no model)'
+            else 'inactivity'
+        end as churn_basis
+    from joined
 
 ),
 
@@ -111,9 +140,19 @@ final as (
         churn_reason,
         days_between(last_purchase_date, business_date) as days_since_last_purchase,
         churn_definition,
-        inactive_from <= business_date as is_churned,
-        case when inactive_from <= business_date then inactive_from end as churn_date
-    from joined
+        churned_by_inactivity,
+        inactivity_churn_date,
+        p_alive,
+        churned_by_p_alive,
+        churn_basis,
+        case when churn_basis = 'p_alive' then churned_by_p_alive else churned_by_inactivity end as is_churned,
+        -- under p_alive there is no history of probabilities: date the churn at the first inactive day
+        -- when the customer is also past the window, else at the business date (first seen churned)
+        case
+            when churn_basis = 'p_alive' and churned_by_p_alive then coalesce(inactivity_churn_date, business_date)
+            when churn_basis <> 'p_alive' then inactivity_churn_date
+        end as churn_date
+    from judged
 
 )
 

@@ -1,6 +1,8 @@
 -- mart_at_risk: the win-back list. Valuable customers (top churn_at_risk_top_share of buyers by
 -- historical margin) who have not bought for more than churn_at_risk_window_share of the inactivity
--- window, ranked by the margin per year the business stands to lose.
+-- window, ranked by the margin per year the business stands to lose. status and days_to_churn are
+-- about the inactivity window (the list's own rule); is_churned and p_alive add the configured
+-- churn definition's verdict and the model's probability, for the salesperson.
 with customers as (
 
     select * from int_customer_activity
@@ -61,7 +63,7 @@ final as (
     select
         row_number() over (order by s.margin_per_year desc, s.customer_id) as at_risk_rank,
         s.customer_id,
-        case when s.is_churned then 'churned' else 'at_risk' end as status,
+        case when s.churned_by_inactivity then 'churned' else 'at_risk' end as status,
         s.margin_per_year as value_at_stake,
         s.margin,
         s.revenue,
@@ -72,6 +74,8 @@ final as (
         s.last_purchase_date,
         s.days_since_last_purchase,
         s.churn_inactivity_days - s.days_since_last_purchase as days_to_churn,
+        s.is_churned,
+        s.p_alive,
         lc.contact_date as last_contact_date,
         lc.channel as last_contact_channel,
         lc.salesperson as last_contact_salesperson

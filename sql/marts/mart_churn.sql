@@ -1,10 +1,24 @@
 -- mart_churn: customer movements per calendar month under the inactivity churn definition, overall
--- and by acquisition cohort, channel, region and owner salesperson. Active = bought within the last
--- churn_inactivity_days days (see int_customer_active_spells); every row reconciles:
--- active_start + new + reactivated - churned = active_end.
+-- and by acquisition cohort, channel, current RFM segment, current value tier, region and owner
+-- salesperson. Active = bought within the last churn_inactivity_days days (see
+-- int_customer_active_spells); every row reconciles: active_start + new + reactivated - churned =
+-- active_end. Always an inactivity-window history, whatever churn_definition says: there is no
+-- history of model probabilities to replay month by month.
 with recursive customers as (
 
     select * from int_customer_activity
+
+),
+
+rfm as (
+
+    select customer_id, segment from mart_customer_rfm
+
+),
+
+tiers as (
+
+    select customer_id, value_tier from mart_customer_value
 
 ),
 
@@ -27,6 +41,15 @@ customer_dimensions as (
     select customer_id, 'cohort', substr(cast(cohort_month as varchar), 1, 7) from customers
     union all
     select customer_id, 'channel', acquisition_channel from customers
+    union all
+    -- the customer's CURRENT segment and tier (as of the business date), not the one they had then
+    select c.customer_id, 'rfm_segment', coalesce(r.segment, '(none)')
+    from customers as c
+    left join rfm as r on r.customer_id = c.customer_id
+    union all
+    select c.customer_id, 'value_tier', coalesce(t.value_tier, '(none)')
+    from customers as c
+    left join tiers as t on t.customer_id = c.customer_id
     union all
     select customer_id, 'region', region from customers
     union all

@@ -1,6 +1,6 @@
 -- mart_churn_reasons: why business is lost, by month and channel: leads lost in the funnel (the
--- lead's lost_reason, else its last lost event's reason) and customers churned under the inactivity
--- definition (customers.churn_reason), with the value lost.
+-- lead's lost_reason, else its last lost event's reason) and customers churned under the configured
+-- churn definition (int_customer_activity.is_churned) (customers.churn_reason), with the value lost.
 with leads as (
 
     select * from stg_leads

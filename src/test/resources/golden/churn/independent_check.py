@@ -11,11 +11,14 @@ for r in sorted(csv.DictReader(open(HERE+'orders.csv')), key=lambda r:r['order_t
     d=date.fromisoformat(r['order_time'][:10]); sales.setdefault(r['customer_id'],[]).append(d)
     firstch.setdefault(r['customer_id'], r['channel'] or None)
 def active(c,d): return any(p<=d<p+timedelta(W) for p in sales[c])
+# Current RFM segment and value tier, worked out by hand in README.md (not read from the models)
+SEGMENT={'C1':'hibernating','C2':'at risk','C3':'need attention','C4':'hibernating','C5':'potential loyalists','C6':'at risk','C7':'loyal','C8':'potential loyalists'}
+TIER={'C1':'small','C2':'small','C3':'ordinary','C4':'ordinary','C5':'small','C6':'ordinary','C7':'major','C8':'small'}
 dims={}
 for c in sales:
     fp=min(sales[c]); 
     ch=cust[c]['acquisition_channel'] or firstch[c] or '(none)'
-    for k,v in [('all','all'),('cohort',fp.strftime('%Y-%m')),('channel',ch),('region',cust[c]['region'] or '(none)'),('salesperson',cust[c]['owner_salesperson'] or '(none)')]:
+    for k,v in [('all','all'),('cohort',fp.strftime('%Y-%m')),('channel',ch),('rfm_segment',SEGMENT[c]),('value_tier',TIER[c]),('region',cust[c]['region'] or '(none)'),('salesperson',cust[c]['owner_salesperson'] or '(none)')]:
         dims.setdefault((k,v),[]).append(c)
 rows=[]
 for (k,v),cs in dims.items():
