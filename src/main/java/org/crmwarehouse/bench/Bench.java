@@ -94,8 +94,12 @@ public final class Bench {
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("child.log").toFile())
                 .start();
+        // Ctrl-C on the bench must not leave the child running the night on its own.
+        Thread stopChild = new Thread(child::destroyForcibly, "bench-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopChild);
         long peakRssKib = pollPeakRss(child);
         int exit = child.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stopChild);
         double wallSeconds = (System.nanoTime() - started) / 1e9;
         if (exit != 0) {
             throw new IllegalStateException("the child run exited " + exit + ": " + tail(work.resolve("child.log")));
