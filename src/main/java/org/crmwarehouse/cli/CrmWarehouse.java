@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
         description = "Nightly batch data warehouse for customer-relationship analytics.",
         subcommands = {RunCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
-                DocsCommand.class})
+                DocsCommand.class, org.crmwarehouse.bench.BenchCommand.class})
 public final class CrmWarehouse {
 
     public static void main(String[] args) {

@@ -1,0 +1,348 @@
+package org.crmwarehouse.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.crmwarehouse.generate.DataGenerator;
+import org.crmwarehouse.generate.GenerationSummary;
+import org.crmwarehouse.generate.GeneratorOptions;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Measures the nightly job at a given scale: generates the input (or reuses a folder of it), runs
+ * {@code crm-warehouse run} in a child JVM so its heap and resident memory are its own, and reads
+ * per-step and per-model times from the child's run report. Everything it writes lives in the work
+ * folder: input/ (generated CSVs), out/ (the warehouse), repo/ (a fresh JobRepository), gc.log,
+ * child.log, bench-config.yaml and bench-report.json; without {@code keep}, input/, out/ and repo/
+ * are deleted at the end.
+ */
+public final class Bench {
+    static final List<String> ENTITIES =
+            List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts");
+    private static final String MAIN_CLASS = "org.crmwarehouse.cli.CrmWarehouse";
+    private static final long RSS_POLL_MILLIS = 50;
+
+    /**
+     * @param scale    customers to generate (ignored with input)
+     * @param input    an existing folder with the seven contract CSVs, or null to generate
+     * @param baseline an earlier bench-report.json to compare with, or null
+     */
+    public record Options(long scale, long seed, Path work, Path input, boolean keep, String heap,
+                          LocalDate businessDate, Path baseline) {
+    }
+
+    private final Options options;
+    private final PrintStream progress;
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    public Bench(Options options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public Path reportFile() {
+        return options.work().resolve("bench-report.json");
+    }
+
+    /** Runs the benchmark and writes bench-report.json; returns the report. */
+    public BenchReport run() throws IOException, InterruptedException {
+        Path work = options.work().toAbsolutePath().normalize();
+        Files.createDirectories(work);
+        Path out = work.resolve("out");
+        Path repo = work.resolve("repo");
+        deleteTree(out);
+        deleteTree(repo);
+        double loadBefore = loadAverage();
+
+        Path input;
+        BenchReport.Generation generation = null;
+        if (options.input() != null) {
+            input = options.input().toAbsolutePath().normalize();
+            for (String entity : ENTITIES) {
+                if (!Files.isRegularFile(input.resolve(entity + ".csv"))) {
+                    throw new IllegalArgumentException("--input " + input + " has no " + entity + ".csv");
+                }
+            }
+        } else {
+            input = work.resolve("input");
+            deleteTree(input);
+            generation = generate(input);
+        }
+
+        Path config = writeConfig(work, input, out, repo);
+        Path gcLog = work.resolve("gc.log");
+        Files.deleteIfExists(gcLog);
+        List<String> command = childCommand(gcLog, config);
+        progress.printf("bench: running the nightly job in a child JVM (-Xmx%s), log in %s%n",
+                options.heap(), work.resolve("child.log"));
+        long started = System.nanoTime();
+        Process child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("child.log").toFile())
+                .start();
+        // Ctrl-C on the bench must not leave the child running the night on its own.
+        Thread stopChild = new Thread(child::destroyForcibly, "bench-stop-child");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        long peakRssKib = pollPeakRss(child);
+        int exit = child.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stopChild);
+        double wallSeconds = (System.nanoTime() - started) / 1e9;
+        if (exit != 0) {
+            throw new IllegalStateException("the child run exited " + exit + ": " + tail(work.resolve("child.log")));
+        }
+        double loadAfter = loadAverage();
+
+        Path runReport = out.resolve("reports").resolve(options.businessDate().toString()).resolve("run-report.json");
+        BenchReport report = assemble(json.readTree(Files.readString(runReport, StandardCharsets.UTF_8)),
+                generation, wallSeconds, command, GcLog.read(gcLog), peakRssKib, loadBefore, loadAfter, input);
+        Files.writeString(work.resolve("bench-report.json"), json.writeValueAsString(report) + "\n",
+                StandardCharsets.UTF_8);
+        if (!options.keep()) {
+            deleteTree(out);
+            deleteTree(repo);
+            if (options.input() == null) {
+                deleteTree(input);
+            }
+        }
+        return report;
+    }
+
+    private BenchReport.Generation generate(Path input) throws IOException {
+        progress.printf("bench: generating %,d customers (seed %d) into %s%n", options.scale(), options.seed(), input);
+        long started = System.nanoTime();
+        GenerationSummary summary = new DataGenerator(
+                new GeneratorOptions(options.scale(), options.seed(), input, 0, options.businessDate()))
+                .run(progress);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long rows = summary.rowsPerFile().values().stream().mapToLong(Long::longValue).sum();
+        return new BenchReport.Generation(seconds, rows, rate(rows, seconds), summary.rowsPerFile());
+    }
+
+    private Path writeConfig(Path work, Path input, Path out, Path repo) throws IOException {
+        StringBuilder y = new StringBuilder();
+        y.append("# Written by crm-warehouse bench: the nightly job on ").append(input).append('\n');
+        y.append("name: bench_").append(work.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_")).append('\n');
+        y.append("business_date: ").append(options.businessDate()).append('\n');
+        y.append("output: ").append(quote(out.toString())).append('\n');
+        y.append("repository: {url: ").append(quote("jdbc:h2:file:" + repo.resolve("batch") + ";AUTO_SERVER=TRUE"))
+                .append(", user: sa}\n");
+        y.append("sources:\n");
+        for (String entity : ENTITIES) {
+            y.append("  ").append(entity).append(": {path: ")
+                    .append(quote(input.resolve(entity + ".csv").toString())).append(", format: csv}\n");
+        }
+        Path config = work.resolve("bench-config.yaml");
+        Files.writeString(config, y.toString(), StandardCharsets.UTF_8);
+        return config;
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    /**
+     * {@code java -Xmx.. -Xlog:gc*..} then either {@code -jar <jar>} when this JVM runs from the
+     * Spring Boot jar (its classes are nested, so only its launcher can load them), or
+     * {@code -cp <classpath> CrmWarehouse} (tests, IDEs), then {@code run --config <config>}.
+     */
+    List<String> childCommand(Path gcLog, Path config) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + options.heap());
+        command.add("-Xlog:gc*:file=" + gcLog);
+        String classPath = System.getProperty("java.class.path");
+        Optional<Path> bootJar = bootJar(classPath);
+        if (bootJar.isPresent()) {
+            command.add("-jar");
+            command.add(bootJar.get().toString());
+        } else {
+            command.add("-cp");
+            command.add(classPath);
+            command.add(MAIN_CLASS);
+        }
+        command.add("run");
+        command.add("--config");
+        command.add(config.toString());
+        return command;
+    }
+
+    private static Optional<Path> bootJar(String classPath) throws IOException {
+        if (classPath == null || classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return Optional.empty();
+        }
+        Path jar = Path.of(classPath);
+        if (!Files.isRegularFile(jar)) {
+            return Optional.empty();
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            var manifest = file.getManifest();
+            boolean boot = manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+            return boot ? Optional.of(jar.toAbsolutePath()) : Optional.empty();
+        }
+    }
+
+    /**
+     * Reads the child's VmHWM (peak resident set, kernel-maintained high-water mark) from
+     * /proc/&lt;pid&gt;/status until it exits; the last reading is within {@value #RSS_POLL_MILLIS} ms
+     * of the end. Returns KiB, or -1 without /proc.
+     */
+    private static long pollPeakRss(Process child) throws InterruptedException {
+        Path status = Path.of("/proc", Long.toString(child.pid()), "status");
+        long peak = -1;
+        while (child.isAlive()) {
+            try {
+                for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("VmHWM:")) {
+                        peak = Math.max(peak, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended between isAlive and the read, or no /proc: keep what we have
+            }
+            Thread.sleep(RSS_POLL_MILLIS);
+        }
+        return peak;
+    }
+
+    private BenchReport assemble(JsonNode run, BenchReport.Generation generation, double wallSeconds,
+                                 List<String> command, GcLog gc, long peakRssKib, double loadBefore,
+                                 double loadAfter, Path input) throws IOException {
+        long inputRows = 0;
+        long customers = 0;
+        for (JsonNode source : run.path("sources")) {
+            inputRows += source.path("rowsRead").asLong();
+            if ("customers".equals(source.path("entity").asString())) {
+                customers += source.path("rowsRead").asLong();
+            }
+        }
+        List<BenchReport.Step> steps = new ArrayList<>();
+        double stepSeconds = 0;
+        double transformSeconds = 0;
+        for (JsonNode step : run.path("steps")) {
+            double seconds = step.path("seconds").asDouble();
+            String name = step.path("step").asString();
+            stepSeconds += seconds;
+            if (name.equals("transform")) {
+                transformSeconds = seconds;
+            }
+            steps.add(new BenchReport.Step(name, seconds, share(seconds, wallSeconds), rate(inputRows, seconds)));
+        }
+        double other = Math.max(0, wallSeconds - stepSeconds);
+        steps.add(new BenchReport.Step("start-up and other", other, share(other, wallSeconds), 0));
+
+        List<BenchReport.Model> models = new ArrayList<>();
+        Map<String, long[]> byLayer = new LinkedHashMap<>();
+        long modelMillis = 0;
+        for (JsonNode table : run.path("tables")) {
+            long millis = table.path("buildMillis").asLong();
+            String layer = table.path("layer").asString();
+            modelMillis += millis;
+            long[] sum = byLayer.computeIfAbsent(layer, k -> new long[2]);
+            sum[0]++;
+            sum[1] += millis;
+            models.add(new BenchReport.Model(table.path("table").asString(), layer, table.path("rows").asLong(),
+                    millis, share(millis / 1000.0, transformSeconds)));
+        }
+        models.sort(Comparator.comparingLong(BenchReport.Model::buildMillis).reversed()
+                .thenComparing(BenchReport.Model::model));
+        List<BenchReport.Layer> layers = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : byLayer.entrySet()) {
+            double seconds = e.getValue()[1] / 1000.0;
+            layers.add(new BenchReport.Layer(e.getKey(), (int) e.getValue()[0], seconds, share(seconds, transformSeconds)));
+        }
+        double tests = Math.max(0, transformSeconds - modelMillis / 1000.0);
+        layers.add(new BenchReport.Layer("data tests and other", 0, tests, share(tests, transformSeconds)));
+
+        BenchReport.Memory memory = new BenchReport.Memory(gc.peakUsedMiB(), gc.peakCommittedMiB(), gc.collections(),
+                peakRssKib < 0 ? -1 : peakRssKib / 1024.0);
+        BenchReport.Run runFigures = new BenchReport.Run(wallSeconds, inputRows, rate(inputRows, wallSeconds),
+                options.heap(), command);
+        long scale = options.input() == null ? options.scale() : customers;
+        BenchReport report = new BenchReport(scale, options.input() == null ? options.seed() : -1,
+                input.toString(), machine(loadBefore, loadAfter), generation, runFigures, steps, layers, models,
+                memory, null);
+        if (options.baseline() != null) {
+            report = withComparison(report, options.baseline());
+        }
+        return report;
+    }
+
+    private BenchReport withComparison(BenchReport report, Path baselineFile) throws IOException {
+        JsonNode base = json.readTree(Files.readString(baselineFile, StandardCharsets.UTF_8));
+        Map<String, Double> stepRatios = new LinkedHashMap<>();
+        for (BenchReport.Step step : report.steps()) {
+            for (JsonNode b : base.path("steps")) {
+                if (b.path("step").asString().equals(step.step())) {
+                    stepRatios.put(step.step(), ratio(step.seconds(), b.path("seconds").asDouble()));
+                }
+            }
+        }
+        long baseScale = base.path("scale").asLong();
+        var comparison = new BenchReport.Comparison(baselineFile.toString(), baseScale,
+                ratio(report.scale(), baseScale),
+                ratio(report.run().wallSeconds(), base.path("run").path("wallSeconds").asDouble()),
+                stepRatios,
+                ratio(report.memory().peakHeapUsedMiB(), base.path("memory").path("peakHeapUsedMiB").asDouble()),
+                ratio(report.memory().peakRssMiB(), base.path("memory").path("peakRssMiB").asDouble()));
+        return new BenchReport(report.scale(), report.seed(), report.input(), report.machine(), report.generation(),
+                report.run(), report.steps(), report.layers(), report.models(), report.memory(), comparison);
+    }
+
+    private static BenchReport.Machine machine(double loadBefore, double loadAfter) {
+        double memoryGiB = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            memoryGiB = os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
+        }
+        return new BenchReport.Machine(Runtime.getRuntime().availableProcessors(), memoryGiB, loadBefore, loadAfter,
+                System.getProperty("java.version"));
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    static double share(double part, double whole) {
+        return whole > 0 ? part / whole : 0;
+    }
+
+    static double rate(long rows, double seconds) {
+        return seconds > 0 ? rows / seconds : 0;
+    }
+
+    static double ratio(double a, double b) {
+        return b > 0 ? a / b : Double.NaN;
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
