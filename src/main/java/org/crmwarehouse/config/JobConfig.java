@@ -15,6 +15,8 @@ import java.util.Map;
  * @param raw          raw files that mappings select from, by name
  * @param sources      contract entity -> where it comes from
  * @param parameters   values the SQL models read from the run_parameters table
+ * @param rejectThreshold the job-wide quarantine threshold ({@code reject_threshold:}) for sources
+ *                        that set none
  */
 public record JobConfig(
         Path file,
@@ -24,12 +26,26 @@ public record JobConfig(
         RepositoryConfig repository,
         Map<String, FileSpec> raw,
         Map<String, SourceSpec> sources,
-        Map<String, Object> parameters) {
+        Map<String, Object> parameters,
+        RejectThreshold rejectThreshold) {
 
     public JobConfig {
         raw = Map.copyOf(raw);
         sources = Map.copyOf(sources);
         parameters = Map.copyOf(parameters);
+        rejectThreshold = rejectThreshold == null ? RejectThreshold.DEFAULT : rejectThreshold;
+    }
+
+    /** A config with the default reject threshold. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, null);
+    }
+
+    /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */
+    public RejectThreshold rejectThresholdFor(String entity) {
+        SourceSpec source = sources.get(entity);
+        return source != null && source.rejectThreshold() != null ? source.rejectThreshold() : rejectThreshold;
     }
 
     public Path warehouseFile() {

@@ -19,7 +19,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** Reads a job config YAML file, resolving paths and rejecting anything it does not know. */
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
-            "name", "description", "business_date", "output", "repository", "raw", "sources", "parameters");
+            "name", "description", "business_date", "output", "repository", "raw", "sources", "parameters",
+            "reject_threshold");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -119,7 +120,8 @@ public final class JobConfigLoader {
                         : v.isNumber() ? (Object) v.asDouble()
                         : v.isBoolean() ? (Object) v.asBoolean() : v.asString());
             }
-            return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters);
+            return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
+                    threshold(root, ""));
         }
 
         private SourceSpec sourceSpec(String entity, JsonNode node) {
@@ -129,16 +131,41 @@ public final class JobConfigLoader {
             }
             Set<String> allowed = new java.util.HashSet<>(FILE_KEYS);
             allowed.add("mapping");
+            allowed.add("reject_threshold");
             checkKeys(node, allowed, prefix);
+            RejectThreshold threshold = threshold(node, prefix);
             String mapping = text(node, "mapping", null, prefix);
             if (mapping != null) {
                 if (node.has("path")) {
                     throw new ConfigException(file, prefix + "path and " + prefix
                             + "mapping exclude each other: declare the file under 'raw' and select from it");
                 }
-                return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping));
+                return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping),
+                        threshold);
             }
-            return new SourceSpec(entity, fileSpec(node, prefix, false), null);
+            return new SourceSpec(entity, fileSpec(withoutKey(node, "reject_threshold"), prefix, false), null,
+                    threshold);
+        }
+
+        private RejectThreshold threshold(JsonNode node, String prefix) {
+            String value = text(node, "reject_threshold", null, prefix);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return RejectThreshold.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, prefix + "reject_threshold: " + e.getMessage());
+            }
+        }
+
+        private static JsonNode withoutKey(JsonNode node, String key) {
+            if (!node.has(key)) {
+                return node;
+            }
+            tools.jackson.databind.node.ObjectNode copy = ((tools.jackson.databind.node.ObjectNode) node).deepCopy();
+            copy.remove(key);
+            return copy;
         }
 
         private FileSpec fileSpec(JsonNode node, String prefix, boolean allowShortForm) {
