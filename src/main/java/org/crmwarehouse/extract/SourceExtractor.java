@@ -168,8 +168,19 @@ public final class SourceExtractor {
         String rejects = "_rejects_" + table;
         String scans = "_rejectscans_" + table;
         int header = file.header() ? 1 : 0;
-        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _parsed AS SELECT row_number() OVER () AS _record, * FROM "
-                + FileReadSql.csv(file, rejects, scans));
+        try {
+            Db.execute(db, "CREATE OR REPLACE TEMP TABLE _parsed AS SELECT row_number() OVER () AS _record, * FROM "
+                    + FileReadSql.csv(file, rejects, scans));
+        } catch (SQLException sniffFailed) {
+            // The sniffer reads the first rows whole and gives up on a line over the size limit or
+            // an unterminated quote; read again with the header's columns so that row is rejected.
+            List<String> names = file.columns().isEmpty() && file.header() ? CsvHeader.read(file) : file.columns();
+            if (names.isEmpty()) {
+                throw sniffFailed;
+            }
+            Db.execute(db, "CREATE OR REPLACE TEMP TABLE _parsed AS SELECT row_number() OVER () AS _record, * FROM "
+                    + FileReadSql.csvWithColumns(file, names, rejects, scans));
+        }
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
         if (malformed == 0) {
             Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _record + " + header
@@ -238,6 +249,15 @@ public final class SourceExtractor {
 
     private static String firstLine(SQLException e) {
         String message = String.valueOf(e.getMessage());
+        // DuckDB's JDBC driver puts the real error after a generic first line
+        String generic = "Attempting to execute an unsuccessful or closed pending query result";
+        int at = message.indexOf(generic);
+        if (at >= 0 && message.indexOf("Error: ", at + generic.length()) >= 0) {
+            message = message.substring(message.indexOf("Error: ", at + generic.length()) + 7);
+        }
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
     }
