@@ -3,11 +3,11 @@ package org.crmwarehouse.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code crm-warehouse run|generate|status|sql|docs}. */
+/** The command line: {@code crm-warehouse run|generate|status|sql|quarantine|docs}. */
 @Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
         description = "Nightly batch data warehouse for customer-relationship analytics.",
         subcommands = {RunCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
-                DocsCommand.class, org.crmwarehouse.bench.BenchCommand.class})
+                QuarantineCommand.class, DocsCommand.class, org.crmwarehouse.bench.BenchCommand.class})
 public final class CrmWarehouse {
 
     public static void main(String[] args) {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param sources      contract entity -> where it comes from
  * @param parameters   values the SQL models read from the run_parameters table
  * @param postgres     the PostgreSQL database {@code query} sources read from (may be null)
+ * @param rejectThreshold the job-wide quarantine threshold ({@code reject_threshold:}) for sources
+ *                        that set none
  */
 public record JobConfig(
         Path file,
@@ -26,17 +28,26 @@ public record JobConfig(
         Map<String, FileSpec> raw,
         Map<String, SourceSpec> sources,
         Map<String, Object> parameters,
-        PostgresConfig postgres) {
-
-    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
-            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
-        this(file, name, businessDate, output, repository, raw, sources, parameters, null);
-    }
+        PostgresConfig postgres,
+        RejectThreshold rejectThreshold) {
 
     public JobConfig {
         raw = Map.copyOf(raw);
         sources = Map.copyOf(sources);
         parameters = Map.copyOf(parameters);
+        rejectThreshold = rejectThreshold == null ? RejectThreshold.DEFAULT : rejectThreshold;
+    }
+
+    /** A config with no PostgreSQL database and the default reject threshold. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, null, null);
+    }
+
+    /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */
+    public RejectThreshold rejectThresholdFor(String entity) {
+        SourceSpec source = sources.get(entity);
+        return source != null && source.rejectThreshold() != null ? source.rejectThreshold() : rejectThreshold;
     }
 
     public Path warehouseFile() {

@@ -19,7 +19,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** Reads a job config YAML file, resolving paths and rejecting anything it does not know. */
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
-            "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters");
+            "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
+            "reject_threshold");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -137,7 +138,7 @@ public final class JobConfigLoader {
                         : v.isBoolean() ? (Object) v.asBoolean() : v.asString());
             }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
-                    postgres);
+                    postgres, threshold(root, ""));
         }
 
         private SourceSpec sourceSpec(String entity, JsonNode node) {
@@ -146,8 +147,9 @@ public final class JobConfigLoader {
                 return new SourceSpec(entity, fileSpec(node, prefix, true), null);
             }
             Set<String> allowed = new java.util.HashSet<>(FILE_KEYS);
-            allowed.addAll(Set.of("mapping", "query", "key_range", "incremental"));
+            allowed.addAll(Set.of("mapping", "query", "key_range", "incremental", "reject_threshold"));
             checkKeys(node, allowed, prefix);
+            RejectThreshold threshold = threshold(node, prefix);
             String mapping = text(node, "mapping", null, prefix);
             String query = text(node, "query", null, prefix);
             SourceSpec.Incremental incremental = incremental(node.get("incremental"), prefix + "incremental.");
@@ -160,7 +162,8 @@ public final class JobConfigLoader {
                     throw new ConfigException(file, prefix + "incremental applies to a file or query source, "
                             + "not to a mapping");
                 }
-                return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping));
+                return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping), null, null,
+                        null, threshold);
             }
             if (query != null) {
                 if (node.has("path")) {
@@ -185,7 +188,7 @@ public final class JobConfigLoader {
                     keyRange = new SourceSpec.KeyRange(Sql.requireSimpleName("column", column), partitions);
                 }
                 return new SourceSpec(entity, null, null, MappingSql.checkReadOnly(file, prefix + "query", query),
-                        keyRange, incremental);
+                        keyRange, incremental, threshold);
             }
             if (node.has("key_range")) {
                 throw new ConfigException(file, prefix + "key_range applies to a query source only");
@@ -199,7 +202,19 @@ public final class JobConfigLoader {
                 throw new ConfigException(file, prefix + "incremental.files: new needs a path pattern such as "
                         + "landing/orders-*.csv");
             }
-            return new SourceSpec(entity, spec, null, null, null, incremental);
+            return new SourceSpec(entity, spec, null, null, null, incremental, threshold);
+        }
+
+        private RejectThreshold threshold(JsonNode node, String prefix) {
+            String value = text(node, "reject_threshold", null, prefix);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return RejectThreshold.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(file, prefix + "reject_threshold: " + e.getMessage());
+            }
         }
 
         private SourceSpec.Incremental incremental(JsonNode node, String prefix) {

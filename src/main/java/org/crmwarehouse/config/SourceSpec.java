@@ -1,17 +1,20 @@
 package org.crmwarehouse.config;
 
 /**
+/**
  * Where one contract entity comes from: a file already in the contract's shape, a mapping (a
  * read-only SQL SELECT over the job's raw files that returns the contract's columns and optionally
  * {@code _line}), or a query run on the job's PostgreSQL database. Any of the file and PostgreSQL
  * sources may be {@linkplain Incremental incremental}: only new and changed rows are read each night
  * and merged by the contract key into the job's persistent source state.
+ *
+ * @param rejectThreshold this source's {@code reject_threshold}, or null for the job's
  */
 public record SourceSpec(String entity, FileSpec file, String mapping, String query, KeyRange keyRange,
-        Incremental incremental) {
+        Incremental incremental, RejectThreshold rejectThreshold) {
 
     public SourceSpec(String entity, FileSpec file, String mapping) {
-        this(entity, file, mapping, null, null, null);
+        this(entity, file, mapping, null, null, null, null);
     }
 
     /** Read a PostgreSQL query in {@code partitions} parallel slices of {@code column}'s range. */

@@ -27,7 +27,8 @@ public record ColumnContract(
             if (dot <= 0 || dot == text.length() - 1) {
                 throw new IllegalArgumentException("a reference must look like entity.column, not '" + text + "'");
             }
-            return new Reference(text.substring(0, dot), text.substring(dot + 1));
+            return new Reference(org.crmwarehouse.sql.Sql.requireSimpleName("referenced entity", text.substring(0, dot)),
+                    org.crmwarehouse.sql.Sql.requireSimpleName("referenced column", text.substring(dot + 1)));
         }
 
         @Override

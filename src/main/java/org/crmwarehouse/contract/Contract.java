@@ -48,7 +48,8 @@ public final class Contract {
                 List<String> allowed = new ArrayList<>();
                 c.path("allowed").forEach(v -> allowed.add(v.asString()));
                 columns.add(new ColumnContract(
-                        c.required("name").asString(),
+                        // names go unquoted into generated SQL: only letters, digits, underscores
+                        org.crmwarehouse.sql.Sql.requireSimpleName("contract column", c.required("name").asString()),
                         ColumnType.valueOf(c.required("type").asString()),
                         c.path("required").asBoolean(false),
                         c.path("key").asBoolean(false),
@@ -59,6 +60,7 @@ public final class Contract {
                         c.has("references") ? ColumnContract.Reference.parse(c.get("references").asString()) : null,
                         c.path("description").asString("")));
             }
+            org.crmwarehouse.sql.Sql.requireSimpleName("contract entity", entity.getKey());
             entities.put(entity.getKey(), new EntityContract(entity.getKey(),
                     entity.getValue().path("description").asString(""), columns));
         }

@@ -43,6 +43,20 @@ final class FileReadSql {
         return "read_csv(" + Sql.literal(file.path()) + ", " + String.join(", ", options) + ")";
     }
 
+    /**
+     * read_csv with the columns given instead of sniffed (auto_detect off): for a file whose first
+     * rows the sniffer cannot read (a line over {@link #MAX_LINE_BYTES}, an unterminated quote),
+     * so that such a row is rejected with its reason instead of failing the whole file.
+     */
+    static String csvWithColumns(FileSpec file, List<String> names, String rejectsTable, String rejectsScan) {
+        String columns = "columns={" + String.join(", ", names.stream()
+                .map(n -> Sql.literal(n) + ": 'VARCHAR'").toList()) + "}";
+        String sniffed = csv(file, rejectsTable, rejectsScan);
+        int namesAt = sniffed.indexOf(", names=[");
+        String base = namesAt < 0 ? sniffed.substring(0, sniffed.length() - 1) : sniffed.substring(0, namesAt);
+        return base + ", auto_detect=false, " + columns + ")";
+    }
+
     /** A JSON Lines file read as one text column per line, so a malformed line is kept, not lost. */
     static String jsonLines(FileSpec file) {
         return "read_csv(" + Sql.literal(file.path()) + ", columns={'_json': 'VARCHAR'}, header=false, "

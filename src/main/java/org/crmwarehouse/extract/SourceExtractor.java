@@ -259,10 +259,30 @@ public final class SourceExtractor {
         String rejects = "_rejects_" + table;
         String scans = "_rejectscans_" + table;
         int header = file.header() ? 1 : 0;
-        List<String> select = projection.select(Db.columnsOf(db, "SELECT * FROM " + FileReadSql.csv(file, null, null)));
+        String reader = FileReadSql.csv(file, rejects, scans);
+        List<String> fileColumns;
+        try {
+            fileColumns = Db.columnsOf(db, "SELECT * FROM " + FileReadSql.csv(file, null, null));
+        } catch (SQLException sniffFailed) {
+            // The sniffer reads the first rows whole and gives up on a line over the size limit or
+            // an unterminated quote; read with the header's columns instead so that row is rejected.
+            fileColumns = file.columns().isEmpty() && file.header() ? CsvHeader.read(file) : file.columns();
+            if (fileColumns.isEmpty()) {
+                throw sniffFailed;
+            }
+            reader = FileReadSql.csvWithColumns(file, fileColumns, rejects, scans);
+        }
+        String select = "row_number() OVER () + " + header + " AS _line, "
+                + String.join(", ", projection.select(fileColumns));
         // One pass: records are numbered in file order (DuckDB keeps insertion order).
-        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT row_number() OVER () + " + header
-                + " AS _line, " + String.join(", ", select) + " FROM " + FileReadSql.csv(file, rejects, scans));
+        try {
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT " + select + " FROM " + reader);
+        } catch (SQLException sniffFailed) {
+            // The header sniff skips bad rows but the rejecting read may still give up on one:
+            // read again with the columns already known, so that row is rejected instead.
+            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT " + select + " FROM "
+                    + FileReadSql.csvWithColumns(file, fileColumns, rejects, scans));
+        }
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
         if (malformed > 0) {
             // DuckDB numbers records like lines (the header is line 1), rejected ones included. An
@@ -331,6 +351,15 @@ public final class SourceExtractor {
 
     static String firstLine(SQLException e) {
         String message = String.valueOf(e.getMessage());
+        // DuckDB's JDBC driver puts the real error after a generic first line
+        String generic = "Attempting to execute an unsuccessful or closed pending query result";
+        int at = message.indexOf(generic);
+        if (at >= 0 && message.indexOf("Error: ", at + generic.length()) >= 0) {
+            message = message.substring(message.indexOf("Error: ", at + generic.length()) + 7);
+        }
+        if (message.length() > 300) {
+            message = message.substring(0, 300) + "...";
+        }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
     }

@@ -15,6 +15,7 @@ import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.ModelRunner;
 import org.crmwarehouse.validate.ContractValidator;
+import org.crmwarehouse.validate.QuarantinePolicy;
 import org.crmwarehouse.validate.SourceAudit;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -35,7 +36,8 @@ public final class NightlySteps {
 
     public void validate(RunContext run) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
-            new ContractValidator(run.contract()).validate(db, run.config(), run.businessDate());
+            List<SourceAudit> audits = new ContractValidator(run.contract()).validate(db, run.config(), run.businessDate());
+            QuarantinePolicy.enforce(db, run.config(), audits);
         }
     }
 

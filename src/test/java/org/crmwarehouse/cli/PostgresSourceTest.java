@@ -59,6 +59,7 @@ class PostgresSourceTest {
                 business_date: %s
                 output: out-file
                 repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                reject_threshold: "100%%"   # the golden orders quarantine most rows on purpose
                 sources:
                   customers: {path: customers.csv}
                   orders: {path: orders.csv}
@@ -69,6 +70,7 @@ class PostgresSourceTest {
                 business_date: %s
                 output: out-pg
                 repository: {url: "%s", user: postgres}
+                reject_threshold: "100%%"
                 postgres: {url: "%s", user: postgres}
                 sources:
                   customers:
