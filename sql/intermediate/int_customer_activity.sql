@@ -53,7 +53,8 @@ money as (
     select
         customer_id,
         sum(revenue) as revenue,
-        sum(margin) as margin
+        sum(margin) as margin,
+        count(cost) > 0 as has_cost
     from lines
     group by 1
 
@@ -84,6 +85,7 @@ joined as (
         p.purchase_months,
         coalesce(m.revenue, 0) as revenue,
         coalesce(m.margin, 0) as margin,
+        coalesce(m.has_cost, false) as has_cost,
         coalesce(c.acquisition_channel, f.channel, '(none)') as acquisition_channel,
         coalesce(c.region, '(none)') as region,
         coalesce(c.owner_salesperson, '(none)') as owner_salesperson,
@@ -132,6 +134,7 @@ final as (
         purchase_months,
         cast(round(revenue, 2) as decimal(18, 2)) as revenue,
         cast(round(margin, 2) as decimal(18, 2)) as margin,
+        has_cost,
         cast(round(revenue * 365 / annualising_days, 2) as decimal(18, 2)) as revenue_per_year,
         cast(round(margin * 365 / annualising_days, 2) as decimal(18, 2)) as margin_per_year,
         acquisition_channel,

@@ -1,5 +1,5 @@
 -- mart_at_risk: the win-back list. Valuable customers (top churn_at_risk_top_share of buyers by
--- historical margin) who have not bought for more than churn_at_risk_window_share of the inactivity
+-- historical margin, or by revenue when the source has no costs at all) who have not bought for more than churn_at_risk_window_share of the inactivity
 -- window, ranked by the margin per year the business stands to lose. status and days_to_churn are
 -- about the inactivity window (the list's own rule); is_churned and p_alive add the configured
 -- churn definition's verdict and the model's probability, for the salesperson.
@@ -21,13 +21,28 @@ params as (
 
 ),
 
+valued as (
+
+    -- margin is the value where costs are known; a source without any costs (CDNOW, online
+    -- retail) would otherwise have no valuable customer at all, so revenue stands in for it
+    select
+        *,
+        case when bool_or(has_cost) over () then 'margin' else 'revenue' end as value_basis
+    from customers
+
+),
+
 ranked as (
 
     select
         *,
-        row_number() over (order by margin desc, customer_id) as value_rank,
+        case when value_basis = 'margin' then margin else revenue end as value,
+        case when value_basis = 'margin' then margin_per_year else revenue_per_year end as value_per_year,
+        row_number() over (
+            order by case when value_basis = 'margin' then margin else revenue end desc, customer_id
+        ) as value_rank,
         count(*) over () as buyers
-    from customers
+    from valued
 
 ),
 
@@ -52,7 +67,7 @@ selected as (
     select r.*, params.churn_inactivity_days
     from ranked as r
     cross join params
-    where r.margin > 0
+    where r.value > 0
         and r.value_rank <= ceil(params.churn_at_risk_top_share * r.buyers)
         and r.days_since_last_purchase > params.churn_at_risk_window_share * params.churn_inactivity_days
 
@@ -61,10 +76,11 @@ selected as (
 final as (
 
     select
-        row_number() over (order by s.margin_per_year desc, s.customer_id) as at_risk_rank,
+        row_number() over (order by s.value_per_year desc, s.customer_id) as at_risk_rank,
         s.customer_id,
         case when s.churned_by_inactivity then 'churned' else 'at_risk' end as status,
-        s.margin_per_year as value_at_stake,
+        s.value_per_year as value_at_stake,
+        s.value_basis,
         s.margin,
         s.revenue,
         s.value_rank,

@@ -41,6 +41,12 @@ class ChurnAcceptanceTest {
             assertThat(Db.queryLong(db, "SELECT count(*) FROM mart_churn WHERE dimension = 'all'")).isEqualTo(18);
             assertThat(Db.queryLong(db, "SELECT count(*) FROM mart_cohort_retention WHERE months_since_first = 0"))
                     .isEqualTo(3); // the CDNOW cohort bought first in Jan-Mar 1997
+            // CDNOW has no costs: the win-back list values customers by revenue instead of leaving
+            // them all out; every listed customer is past 0.75 x 180 days without a purchase
+            assertThat(Db.queryLong(db, "SELECT count(*) FROM mart_at_risk")).isPositive();
+            assertThat(Db.queryStrings(db, "SELECT DISTINCT value_basis FROM mart_at_risk")).containsExactly("revenue");
+            assertThat(Db.queryLong(db, "SELECT count(*) FROM mart_at_risk WHERE days_since_last_purchase <= 135"))
+                    .isZero();
         }
     }
 
