@@ -3,10 +3,10 @@ package org.crmwarehouse.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code crm-warehouse run|generate|status|sql|docs}. */
+/** The command line: {@code crm-warehouse run|backfill|schedule|generate|status|sql|docs}. */
 @Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
         description = "Nightly batch data warehouse for customer-relationship analytics.",
-        subcommands = {RunCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
+        subcommands = {RunCommand.class, BackfillCommand.class, ScheduleCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
                 DocsCommand.class})
 public final class CrmWarehouse {
 

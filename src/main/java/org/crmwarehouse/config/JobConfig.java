@@ -15,6 +15,8 @@ import java.util.Map;
  * @param raw          raw files that mappings select from, by name
  * @param sources      contract entity -> where it comes from
  * @param parameters   values the SQL models read from the run_parameters table
+ * @param keepSnapshots how many nights' warehouse snapshots publish keeps under {@code snapshots/}
+ * @param schedule     the {@code schedule} command's cron expression (Spring, 6 fields), or null
  */
 public record JobConfig(
         Path file,
@@ -24,7 +26,16 @@ public record JobConfig(
         RepositoryConfig repository,
         Map<String, FileSpec> raw,
         Map<String, SourceSpec> sources,
-        Map<String, Object> parameters) {
+        Map<String, Object> parameters,
+        int keepSnapshots,
+        String schedule) {
+
+    public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
+
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, DEFAULT_KEEP_SNAPSHOTS, null);
+    }
 
     public JobConfig {
         raw = Map.copyOf(raw);
@@ -34,6 +45,11 @@ public record JobConfig(
 
     public Path warehouseFile() {
         return output.resolve("warehouse.duckdb");
+    }
+
+    /** Earlier nights' warehouse files, {@code <business_date>-<execution>.duckdb}. */
+    public Path snapshotsFolder() {
+        return output.resolve("snapshots");
     }
 
     public Path martsFolder(LocalDate date) {

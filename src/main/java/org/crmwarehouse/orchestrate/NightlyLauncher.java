@@ -70,6 +70,12 @@ public class NightlyLauncher {
         }
     }
 
+    /** Whether the date's first instance (rerun 0) has completed: backfill and schedule skip it. */
+    public boolean completed(JobConfig config, LocalDate businessDate) {
+        JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters(config, businessDate, 0));
+        return last != null && last.getStatus() == BatchStatus.COMPLETED;
+    }
+
     static JobParameters parameters(JobConfig config, LocalDate businessDate, long rerun) {
         return new JobParametersBuilder()
                 .addLocalDate(RunContext.BUSINESS_DATE, businessDate, true)
