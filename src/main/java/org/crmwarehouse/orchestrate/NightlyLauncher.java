@@ -62,6 +62,9 @@ public class NightlyLauncher {
                     log.warn("[run] execution {} for {} was left {} by a process that died; marking it failed "
                             + "and restarting", last.getId(), businessDate, status);
                     last = operator.recover(last);
+                    last.setExitStatus(last.getExitStatus().addExitDescription("the process running it died "
+                            + "(killed or crashed); recovered and restarted by a later run"));
+                    repository.update(last);
                 }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());

@@ -126,7 +126,7 @@ class RestartAfterKillTest {
         List<String> runs = status.out().lines().filter(l -> l.contains("restart_golden")).toList();
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0)).contains("2026-03-31").contains("COMPLETED");
-        assertThat(runs.get(1)).contains("2026-03-31").contains("FAILED").contains("failed in " + step);
+        assertThat(runs.get(1)).contains("2026-03-31").contains("FAILED").contains("failed in " + step + ": the process running it died");
         System.out.printf("[restart] kill in %-9s: checksums of %d tables and %d Parquet files match the "
                 + "uninterrupted run (%.1f s)%n", step, sums.size(), parquet.size(), (System.nanoTime() - t0) / 1e9);
         System.out.println("[restart] status after a kill in " + step + ":\n  " + String.join("\n  ", runs));
