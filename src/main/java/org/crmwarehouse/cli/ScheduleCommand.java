@@ -42,6 +42,7 @@ final class ScheduleCommand implements Callable<Integer> {
 
     private volatile boolean stopping;
     private volatile Thread loop;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -98,6 +99,7 @@ final class ScheduleCommand implements Callable<Integer> {
             }
         }
         log.info("[schedule] stopped after {} fire(s), {} failed", fires, failures);
+        finished.countDown();
         return 0;
     }
 
@@ -125,7 +127,8 @@ final class ScheduleCommand implements Callable<Integer> {
         if (t != null) {
             log.info("[schedule] SIGTERM: stopping after the current night, if any");
             try {
-                t.join(60_000);
+                // not Thread.join: after the loop, main calls System.exit, which blocks during shutdown
+                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
