@@ -3,11 +3,12 @@ package org.crmwarehouse.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code crm-warehouse run|generate|status|sql|quarantine|docs}. */
+/** The command line: {@code crm-warehouse run|backfill|schedule|generate|status|sql|quarantine|docs|bench}. */
 @Command(name = "crm-warehouse", mixinStandardHelpOptions = true, version = "crm-warehouse 0.1.0",
         description = "Nightly batch data warehouse for customer-relationship analytics.",
-        subcommands = {RunCommand.class, GenerateCommand.class, StatusCommand.class, SqlCommand.class,
-                QuarantineCommand.class, DocsCommand.class, org.crmwarehouse.bench.BenchCommand.class})
+        subcommands = {RunCommand.class, BackfillCommand.class, ScheduleCommand.class, GenerateCommand.class,
+                StatusCommand.class, SqlCommand.class, QuarantineCommand.class, DocsCommand.class,
+                org.crmwarehouse.bench.BenchCommand.class})
 public final class CrmWarehouse {
 
     public static void main(String[] args) {

@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static String failureOf(JobExecution execution) {
+    static String failureOf(JobExecution execution) {
         for (StepExecution step : execution.getStepExecutions()) {
             if (!step.getFailureExceptions().isEmpty()) {
                 return "step " + step.getStepName() + " failed: " + CrmWarehouse.oneLine(step.getFailureExceptions().get(0));

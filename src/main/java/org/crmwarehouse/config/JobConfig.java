@@ -18,6 +18,8 @@ import java.util.Map;
  * @param postgres     the PostgreSQL database {@code query} sources read from (may be null)
  * @param rejectThreshold the job-wide quarantine threshold ({@code reject_threshold:}) for sources
  *                        that set none
+ * @param keepSnapshots how many nights' warehouse snapshots publish keeps under {@code snapshots/}
+ * @param schedule     the {@code schedule} command's cron expression (Spring, 6 fields), or null
  */
 public record JobConfig(
         Path file,
@@ -29,7 +31,11 @@ public record JobConfig(
         Map<String, SourceSpec> sources,
         Map<String, Object> parameters,
         PostgresConfig postgres,
-        RejectThreshold rejectThreshold) {
+        RejectThreshold rejectThreshold,
+        int keepSnapshots,
+        String schedule) {
+
+    public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
 
     public JobConfig {
         raw = Map.copyOf(raw);
@@ -38,10 +44,11 @@ public record JobConfig(
         rejectThreshold = rejectThreshold == null ? RejectThreshold.DEFAULT : rejectThreshold;
     }
 
-    /** A config with no PostgreSQL database and the default reject threshold. */
+    /** A config with no PostgreSQL database, the default reject threshold and snapshot retention, no schedule. */
     public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
             Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters) {
-        this(file, name, businessDate, output, repository, raw, sources, parameters, null, null);
+        this(file, name, businessDate, output, repository, raw, sources, parameters, null, null,
+                DEFAULT_KEEP_SNAPSHOTS, null);
     }
 
     /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */
@@ -52,6 +59,11 @@ public record JobConfig(
 
     public Path warehouseFile() {
         return output.resolve("warehouse.duckdb");
+    }
+
+    /** Earlier nights' warehouse files, {@code <business_date>-<execution>.duckdb}. */
+    public Path snapshotsFolder() {
+        return output.resolve("snapshots");
     }
 
     public Path martsFolder(LocalDate date) {

@@ -20,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
-            "reject_threshold");
+            "reject_threshold", "keep_snapshots", "schedule");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -137,8 +137,25 @@ public final class JobConfigLoader {
                         : v.isNumber() ? (Object) v.asDouble()
                         : v.isBoolean() ? (Object) v.asBoolean() : v.asString());
             }
+            int keepSnapshots = JobConfig.DEFAULT_KEEP_SNAPSHOTS;
+            if (root.has("keep_snapshots")) {
+                JsonNode k = root.get("keep_snapshots");
+                if (!k.isIntegralNumber() || k.asLong() < 1 || k.asLong() > 10_000) {
+                    throw new ConfigException(file, "keep_snapshots must be a whole number of nights, at least 1");
+                }
+                keepSnapshots = k.asInt();
+            }
+            String schedule = text(root, "schedule", null, "");
+            if (schedule != null) {
+                try {
+                    org.springframework.scheduling.support.CronExpression.parse(schedule);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(file, "schedule '" + schedule + "' is not a cron expression with 6 "
+                            + "fields (second minute hour day month weekday, e.g. \"0 30 2 * * *\"): " + e.getMessage());
+                }
+            }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
-                    postgres, threshold(root, ""));
+                    postgres, threshold(root, ""), keepSnapshots, schedule);
         }
 
         private SourceSpec sourceSpec(String entity, JsonNode node) {

@@ -33,7 +33,7 @@ public class NightlyJobConfiguration {
                 .start(step("extract", repository, transactions, (run, e) -> steps.extract(run)))
                 .next(step("validate", repository, transactions, (run, e) -> steps.validate(run)))
                 .next(step("transform", repository, transactions, (run, e) -> steps.transform(run)))
-                .next(step("publish", repository, transactions, (run, e) -> steps.publish(run)))
+                .next(step("publish", repository, transactions, (run, e) -> steps.publish(run, e.getJobExecutionId())))
                 .next(step("report", repository, transactions, (run, e) -> steps.report(run, e.getJobExecution())))
                 .build();
     }
@@ -44,10 +44,35 @@ public class NightlyJobConfiguration {
                 .tasklet((contribution, chunk) -> {
                     StepExecution execution = chunk.getStepContext().getStepExecution();
                     work.run(RunContext.of(execution.getJobParameters()), execution);
+                    TestPause.afterWork(name);
                     return RepeatStatus.FINISHED;
                 }, transactions)
                 .listener(new StepProgress())
                 .build();
+    }
+
+    /**
+     * A TEST HOOK, never set in production: with {@code CRM_WAREHOUSE_TEST_PAUSE_IN_STEP=<step>} in
+     * the environment, that step, after doing its work and before Spring Batch records it complete,
+     * prints {@code crm-warehouse-test: paused in step <step>} on stdout and sleeps (up to
+     * {@code CRM_WAREHOUSE_TEST_PAUSE_SECONDS}, default 300), so that a test can kill the process
+     * at the worst moment: the step's effects exist but the JobRepository still says STARTED
+     * (see cli/RestartAfterKillTest).
+     */
+    static final class TestPause {
+        static final String STEP_ENV = "CRM_WAREHOUSE_TEST_PAUSE_IN_STEP";
+        static final String SECONDS_ENV = "CRM_WAREHOUSE_TEST_PAUSE_SECONDS";
+        static final String MARKER = "crm-warehouse-test: paused in step ";
+
+        static void afterWork(String step) throws InterruptedException {
+            if (!step.equals(System.getenv(STEP_ENV))) {
+                return;
+            }
+            String seconds = System.getenv(SECONDS_ENV);
+            System.out.println(MARKER + step);
+            System.out.flush();
+            Thread.sleep(1000L * (seconds == null ? 300 : Long.parseLong(seconds)));
+        }
     }
 
     /** One line when a step starts and one when it ends: enough to follow a night from a log. */

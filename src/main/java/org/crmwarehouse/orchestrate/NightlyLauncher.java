@@ -62,12 +62,21 @@ public class NightlyLauncher {
                     log.warn("[run] execution {} for {} was left {} by a process that died; marking it failed "
                             + "and restarting", last.getId(), businessDate, status);
                     last = operator.recover(last);
+                    last.setExitStatus(last.getExitStatus().addExitDescription("the process running it died "
+                            + "(killed or crashed); recovered and restarted by a later run"));
+                    repository.update(last);
                 }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());
                 return operator.restart(last);
             }
         }
+    }
+
+    /** Whether the date's first instance (rerun 0) has completed: backfill and schedule skip it. */
+    public boolean completed(JobConfig config, LocalDate businessDate) {
+        JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters(config, businessDate, 0));
+        return last != null && last.getStatus() == BatchStatus.COMPLETED;
     }
 
     static JobParameters parameters(JobConfig config, LocalDate businessDate, long rerun) {

@@ -47,9 +47,9 @@ public final class NightlySteps {
         }
     }
 
-    public void publish(RunContext run) throws Exception {
+    public void publish(RunContext run, long executionId) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
-            new Publisher().publish(db, run.config(), run.businessDate(), run.catalog());
+            new Publisher().publish(db, run.config(), run.businessDate(), run.catalog(), executionId);
         }
     }
 

@@ -25,7 +25,12 @@ public final class OutputLock implements AutoCloseable {
         Files.createDirectories(outputFolder);
         Path file = outputFolder.resolve(".lock");
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = channel.tryLock();
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisProcess) {
+            lock = null;
+        }
         if (lock == null) {
             channel.close();
             throw new IllegalStateException("another crm-warehouse run is writing to " + outputFolder

@@ -28,6 +28,9 @@ public class WarehouseApplication {
         properties.put("spring.batch.job.enabled", "false");
         properties.put("spring.batch.jdbc.initialize-schema", "always");
         properties.put("spring.main.banner-mode", "off");
+        // Commands close the context themselves; Boot's hook would close it under a running night on SIGTERM.
+        properties.put("spring.main.register-shutdown-hook", "false");
+        properties.put("logging.register-shutdown-hook", "false");
         properties.put("spring.main.log-startup-info", "false");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.org.crmwarehouse", "INFO");

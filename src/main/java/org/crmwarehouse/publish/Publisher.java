@@ -10,7 +10,12 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.sql.Db;
@@ -27,21 +32,41 @@ import org.slf4j.LoggerFactory;
  * quarantine, with table and column comments from the data dictionary). Both are built beside
  * their final place and moved in with one rename, so a reader sees the previous night or the new
  * one, never half of it. Rows are written sorted, so the same input gives the same files.
+ *
+ * <p>Snapshots: each night's warehouse file is kept as
+ * {@code snapshots/<business_date>-<execution>.duckdb}; {@code warehouse.duckdb} is a hard link to
+ * the latest published one (a copy where the file system has no hard links), swapped in with an
+ * atomic rename, so a reader that opened it keeps its night while the next is published. Only
+ * the newest snapshot of a business date is kept, and only the {@code keep_snapshots} latest
+ * business dates (default 7; the night just published always stays). The Parquet folders
+ * {@code marts/business_date=<d>/} are one per date and are all kept: they are the marts'
+ * history, small, and whoever consumes them decides how long to keep them.
  */
 public final class Publisher {
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
 
     public static final String QUARANTINE_TABLE = "quarantine";
 
-    public record Published(Path warehouse, Path martsFolder, List<String> tables, List<String> parquetFiles) {
+    private static final Pattern SNAPSHOT = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})-(\\d+)\\.duckdb");
+
+    public record Published(Path warehouse, Path snapshot, Path martsFolder, List<String> tables,
+            List<String> parquetFiles) {
     }
 
     public Published publish(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog)
             throws SQLException, IOException {
+        return publish(work, config, date, catalog, 0);
+    }
+
+    /** Publishes the night; {@code executionId} (the job execution) names the warehouse snapshot. */
+    public Published publish(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
+            long executionId) throws SQLException, IOException {
         Files.createDirectories(config.output());
         List<String> parquet = writeParquet(work, config, date, catalog);
-        List<String> tables = writeWarehouse(work, config, date, catalog);
-        return new Published(config.warehouseFile(), config.martsFolder(date), tables, parquet);
+        Path snapshot = config.snapshotsFolder().resolve(date + "-" + executionId + ".duckdb");
+        List<String> tables = writeWarehouse(work, config, date, catalog, snapshot);
+        pruneSnapshots(config.snapshotsFolder(), snapshot, config.keepSnapshots());
+        return new Published(config.warehouseFile(), snapshot, config.martsFolder(date), tables, parquet);
     }
 
     private List<String> writeParquet(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog)
@@ -69,8 +94,8 @@ public final class Publisher {
         return tables.stream().map(t -> t + ".parquet").toList();
     }
 
-    private List<String> writeWarehouse(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog)
-            throws SQLException, IOException {
+    private List<String> writeWarehouse(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
+            Path snapshot) throws SQLException, IOException {
         Path target = config.warehouseFile();
         Path incoming = target.resolveSibling("." + target.getFileName() + ".incoming");
         Files.deleteIfExists(incoming);
@@ -91,9 +116,74 @@ public final class Publisher {
         } finally {
             Db.execute(work, "DETACH published");
         }
-        Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        log.info("[publish] {} tables in {}", tables.size(), target);
+        Files.createDirectories(snapshot.getParent());
+        Files.move(incoming, snapshot, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path link = target.resolveSibling("." + target.getFileName() + ".link");
+        Files.deleteIfExists(link);
+        try {
+            Files.createLink(link, snapshot);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(snapshot, link);
+        }
+        Files.move(link, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        log.info("[publish] {} tables in {} (snapshot {})", tables.size(), target, snapshot.getFileName());
         return tables;
+    }
+
+    /**
+     * Keeps the newest snapshot of each business date, and of those the {@code keep} latest
+     * business dates; {@code current} (the night just published) is always kept.
+     */
+    static List<Path> pruneSnapshots(Path folder, Path current, int keep) throws IOException {
+        Map<String, Path> newestByDate = new TreeMap<>(Comparator.reverseOrder());
+        Map<String, Long> newestExecution = new HashMap<>();
+        List<Path> delete = new ArrayList<>();
+        List<Path> all;
+        try (Stream<Path> list = Files.list(folder)) {
+            all = list.filter(p -> SNAPSHOT.matcher(p.getFileName().toString()).matches()).sorted().toList();
+        }
+        Matcher currentName = SNAPSHOT.matcher(current.getFileName().toString());
+        String currentDate = currentName.matches() ? currentName.group(1) : null;
+        for (Path p : all) {
+            Matcher m = SNAPSHOT.matcher(p.getFileName().toString());
+            m.matches();
+            String date = m.group(1);
+            long execution = Long.parseLong(m.group(2));
+            if (date.equals(currentDate)) {
+                if (!p.equals(current)) {
+                    delete.add(p);
+                }
+                continue;
+            }
+            Long best = newestExecution.get(date);
+            if (best == null || execution > best) {
+                if (best != null) {
+                    delete.add(newestByDate.get(date));
+                }
+                newestExecution.put(date, execution);
+                newestByDate.put(date, p);
+            } else {
+                delete.add(p);
+            }
+        }
+        if (currentDate != null) {
+            newestByDate.put(currentDate, current);
+        }
+        int rank = 0;
+        for (Map.Entry<String, Path> e : newestByDate.entrySet()) {
+            if (++rank > keep && !e.getValue().equals(current)) {
+                delete.add(e.getValue());
+            }
+        }
+        for (Path p : delete) {
+            Files.deleteIfExists(p);
+            Files.deleteIfExists(p.resolveSibling(p.getFileName() + ".wal"));
+        }
+        if (!delete.isEmpty()) {
+            log.info("[publish] pruned {} snapshot(s) beyond the {} latest nights: {}", delete.size(), keep,
+                    delete.stream().map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        return delete;
     }
 
     private static void copyTable(Connection work, String table) throws SQLException {

@@ -47,8 +47,8 @@ class CliErrorsTest {
 
     @Test
     void unknownConfigKey() throws Exception {
-        Path cfg = config("name: j\nsources:\n  customers: {path: c.csv}\nschedule: nightly\n");
-        assertThat(oneErrorLine(Cli.run("run", "--config", cfg.toString()))).contains("unknown key 'schedule'");
+        Path cfg = config("name: j\nsources:\n  customers: {path: c.csv}\nscheduel: nightly\n");
+        assertThat(oneErrorLine(Cli.run("run", "--config", cfg.toString()))).contains("unknown key 'scheduel'");
         Path nested = config("name: j\nsources:\n  customers: {path: c.csv, delimeter: ';'}\n");
         assertThat(oneErrorLine(Cli.run("run", "--config", nested.toString())))
                 .contains("unknown key 'sources.customers.delimeter'");
