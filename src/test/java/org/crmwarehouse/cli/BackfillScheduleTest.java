@@ -28,6 +28,7 @@ class BackfillScheduleTest {
         Files.writeString(file, """
                 name: %s
                 output: out
+                reject_threshold: "100%%"   # the golden fixture quarantines rows on purpose
                 %s
                 repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
                 sources:

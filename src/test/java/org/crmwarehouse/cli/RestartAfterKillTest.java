@@ -67,6 +67,7 @@ class RestartAfterKillTest {
                 name: restart_golden
                 business_date: 2026-03-31
                 output: out
+                reject_threshold: "100%%"   # the golden fixture quarantines rows on purpose
                 repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
                 sources:
                   customers: {path: customers.csv}

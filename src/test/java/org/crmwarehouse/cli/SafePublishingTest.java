@@ -82,6 +82,7 @@ class SafePublishingTest {
                         name: safe_publish
                         business_date: %s
                         output: out
+                        reject_threshold: "100%%"   # the golden fixture quarantines rows on purpose
                         keep_snapshots: 2
                         repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
                         sources:
