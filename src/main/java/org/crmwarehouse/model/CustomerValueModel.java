@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.GammaGammaModel;
+import org.crmwarehouse.model.clv.ParetoNbdModel;
+import org.crmwarehouse.model.clv.PurchaseCountModel;
 import org.crmwarehouse.model.clv.PurchasePattern;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.JavaModel;
@@ -16,7 +18,8 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * int_customer_value_model: each customer's predictions from the models fitted in mart_model_fit:
+ * int_customer_value_model: each customer's predictions from the models fitted in mart_model_fit
+ * (the purchase-count model chosen by value_purchase_model, BG/NBD or Pareto/NBD, and Gamma-Gamma):
  * P(alive), expected purchases over the horizon, expected spend per purchase (Gamma-Gamma on
  * revenue), expected margin per purchase (spend x the customer's margin rate) and the discounted
  * lifetime value over the horizon, LTV = sum_k margin per purchase x E[purchases in period k] /
@@ -44,10 +47,14 @@ public final class CustomerValueModel implements JavaModel {
     @Override
     public void build(Connection db) throws SQLException {
         ValueParameters parameters = ValueParameters.read(db);
-        Map<String, Double> bgNbd = estimates(db, BgNbdModel.NAME);
+        Map<String, Double> counts = estimates(db, parameters.purchaseModelName());
         Map<String, Double> gammaGamma = estimates(db, GammaGammaModel.NAME);
-        BgNbdModel purchases = bgNbd == null ? null : new BgNbdModel(bgNbd.get("r"), bgNbd.get("alpha"),
-                bgNbd.get("a"), bgNbd.get("b"), parameters.timeUnit());
+        PurchaseCountModel purchases = counts == null ? null
+                : parameters.purchaseModelName().equals(ParetoNbdModel.NAME)
+                ? new ParetoNbdModel(counts.get("r"), counts.get("alpha"), counts.get("s"), counts.get("beta"),
+                        parameters.timeUnit())
+                : new BgNbdModel(counts.get("r"), counts.get("alpha"), counts.get("a"), counts.get("b"),
+                        parameters.timeUnit());
         GammaGammaModel spend = gammaGamma == null ? null
                 : new GammaGammaModel(gammaGamma.get("p"), gammaGamma.get("q"), gammaGamma.get("gamma"));
         int horizon = parameters.horizonPeriods();
@@ -89,7 +96,7 @@ public final class CustomerValueModel implements JavaModel {
         }
     }
 
-    private static PurchaseForecast forecast(BgNbdModel model, PurchasePattern pattern, double[] discount) {
+    private static PurchaseForecast forecast(PurchaseCountModel model, PurchasePattern pattern, double[] discount) {
         double[] increments = model.expectedPurchasesPerPeriod(pattern, discount.length);
         double total = 0;
         double discounted = 0;

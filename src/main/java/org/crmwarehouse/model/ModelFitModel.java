@@ -12,6 +12,7 @@ import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.FitResult;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.ModelFitException;
+import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.crmwarehouse.model.clv.PurchasePattern;
@@ -38,6 +39,7 @@ public final class ModelFitModel implements JavaModel {
 
     public static final String NAME = "mart_model_fit";
     static final String[] BG_NBD_PARAMETERS = {"r", "alpha", "a", "b"};
+    static final String[] PARETO_NBD_PARAMETERS = {"r", "alpha", "s", "beta"};
     static final String[] GAMMA_GAMMA_PARAMETERS = {"p", "q", "gamma"};
 
     @Override
@@ -77,16 +79,20 @@ public final class ModelFitModel implements JavaModel {
                 + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
             String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
+            String purchaseModel = parameters.purchaseModelName();
+            boolean pareto = purchaseModel.equals(ParetoNbdModel.NAME);
+            String[] purchaseParameters = pareto ? PARETO_NBD_PARAMETERS : BG_NBD_PARAMETERS;
             if (repeaters < parameters.minRepeatCustomers()) {
-                skipped(out, parameters, BgNbdModel.NAME, parameters.timeUnitName(), BG_NBD_PARAMETERS, customers,
+                skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
                         purchases.size(), tooFew);
             } else {
                 try {
-                    fitted(out, parameters, parameters.timeUnitName(),
-                            BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult());
+                    fitted(out, parameters, parameters.timeUnitName(), pareto
+                            ? ParetoNbdModel.fit(purchases, parameters.timeUnit()).fitResult()
+                            : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult());
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
-                    skipped(out, parameters, BgNbdModel.NAME, parameters.timeUnitName(), BG_NBD_PARAMETERS, customers,
+                    skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
                             purchases.size(), "skipped: " + e.getMessage());
                 }
             }

@@ -6,16 +6,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Locale;
+import org.crmwarehouse.model.clv.BgNbdModel;
+import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.crmwarehouse.model.clv.TimeUnit;
 
 /** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
 record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPeriods, double discountRatePerPeriod,
-        long minRepeatCustomers, boolean skipFailedFits) {
+        long minRepeatCustomers, boolean skipFailedFits, String purchaseModel) {
 
     static ValueParameters read(Connection db) throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT business_date, value_time_unit,"
                 + " value_horizon_periods, value_discount_rate_per_period, value_min_repeat_customers,"
-                + " value_on_fit_failure FROM run_parameters")) {
+                + " value_on_fit_failure, value_purchase_model FROM run_parameters")) {
             rs.next();
             String unit = rs.getString(2);
             TimeUnit timeUnit = switch (unit.toLowerCase(Locale.ROOT)) {
@@ -38,9 +40,19 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
                 throw new IllegalArgumentException("parameter value_on_fit_failure must be fail or skip, got '"
                         + onFailure + "'");
             }
+            String purchaseModel = rs.getString(7).toLowerCase(Locale.ROOT);
+            if (!purchaseModel.equals("bgnbd") && !purchaseModel.equals("paretonbd")) {
+                throw new IllegalArgumentException("parameter value_purchase_model must be bgnbd or paretonbd, got '"
+                        + purchaseModel + "'");
+            }
             return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5),
-                    onFailure.equals("skip"));
+                    onFailure.equals("skip"), purchaseModel);
         }
+    }
+
+    /** The purchase-count model's name in mart_model_fit: BG/NBD or Pareto/NBD. */
+    String purchaseModelName() {
+        return purchaseModel.equals("paretonbd") ? ParetoNbdModel.NAME : BgNbdModel.NAME;
     }
 
     String timeUnitName() {

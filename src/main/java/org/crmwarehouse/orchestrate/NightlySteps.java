@@ -43,7 +43,8 @@ public final class NightlySteps {
 
     public void transform(RunContext run) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
-            new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters());
+            new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters(),
+                    run.config().warehouseFile());
         }
     }
 

@@ -1,5 +1,6 @@
 package org.crmwarehouse.transform;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -33,7 +34,18 @@ public final class ModelRunner {
 
     public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides)
             throws SQLException {
-        writeParameters(db, businessDate, overrides);
+        return run(db, businessDate, overrides, null);
+    }
+
+    /**
+     * Builds every model. {@code publishedWarehouse} is the job's published warehouse file (the
+     * previous night's results; it may not exist yet), given to the models as
+     * {@code run_parameters.published_warehouse} for those that carry state from night to night
+     * (dim_customer_history); null when there is no job (golden tests, the data dictionary).
+     */
+    public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides,
+            Path publishedWarehouse) throws SQLException {
+        writeParameters(db, businessDate, overrides, publishedWarehouse);
         dialect.defineFunctions(db);
         List<ModelAudit> audits = new ArrayList<>();
         List<SqlModel> models = catalog.models();
@@ -75,10 +87,16 @@ public final class ModelRunner {
         return audits;
     }
 
-    /** run_parameters: one row, a typed column per parameter (defaults overridden by the job config). */
-    void writeParameters(Connection db, LocalDate businessDate, Map<String, Object> overrides) throws SQLException {
+    /**
+     * run_parameters: one row, a typed column per parameter (defaults overridden by the job config),
+     * plus business_date and published_warehouse.
+     */
+    void writeParameters(Connection db, LocalDate businessDate, Map<String, Object> overrides,
+            Path publishedWarehouse) throws SQLException {
         List<String> columns = new ArrayList<>();
         columns.add("DATE " + Sql.literal(businessDate.toString()) + " AS business_date");
+        columns.add((publishedWarehouse == null ? "CAST(NULL AS VARCHAR)"
+                : Sql.literal(publishedWarehouse.toAbsolutePath().toString())) + " AS published_warehouse");
         for (ModelParameter p : catalog.parameters()) {
             Object value = overrides.getOrDefault(p.name(), p.defaultValue());
             columns.add("CAST(" + Sql.literal(String.valueOf(value)) + " AS " + castType(p) + ") AS " + p.name());

@@ -40,6 +40,47 @@ class CustomerValueCdnowTest {
 
     @Test
     void publishedEstimatesThroughTheSqlPatternPath(@TempDir Path dir) throws Exception {
+        try (Connection db = Db.inMemory()) {
+            runCdnow(db, dir, "bgnbd");
+            assertFits(db);
+        }
+    }
+
+    /**
+     * value_purchase_model: paretonbd fits Pareto/NBD instead of BG/NBD on the same patterns; the
+     * estimates must match the published ones (Fader, Hardie &amp; Lee 2005, "RFM and CLV", and
+     * Fader &amp; Hardie's note on the Pareto/NBD likelihood: weeks, r 0.55, alpha 10.58, s 0.61,
+     * beta 11.67, LL -9595.0), and the predictions come from it.
+     */
+    @Test
+    void paretoNbdIsTheAlternativePurchaseModel(@TempDir Path dir) throws Exception {
+        try (Connection db = Db.inMemory()) {
+            runCdnow(db, dir, "paretonbd");
+            Map<String, Double> estimates = new HashMap<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT parameter, estimate, log_likelihood, customers FROM mart_model_fit"
+                            + " WHERE model = 'Pareto/NBD' AND converged")) {
+                while (rs.next()) {
+                    estimates.put(rs.getString(1), rs.getDouble(2));
+                    estimates.put("LL", rs.getDouble(3));
+                    assertThat(rs.getLong(4)).isEqualTo(2357);
+                }
+            }
+            assertThat(estimates.get("r")).isCloseTo(0.55, within(0.005));
+            assertThat(estimates.get("alpha")).isCloseTo(10.58, within(0.005));
+            assertThat(estimates.get("s")).isCloseTo(0.61, within(0.005));
+            assertThat(estimates.get("beta")).isCloseTo(11.67, within(0.005));
+            assertThat(estimates.get("LL")).isCloseTo(-9595.0, within(0.05));
+            assertThat(count(db, "SELECT count(*) FROM mart_model_fit WHERE model = 'BG/NBD'")).isZero();
+            // Pareto/NBD, unlike BG/NBD, does not make a customer without repeat purchases surely alive
+            assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE p_alive > 0 AND p_alive <= 1"
+                    + " AND expected_purchases > 0")).isEqualTo(2357);
+            assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE frequency = 0 AND p_alive < 1"))
+                    .isPositive();
+        }
+    }
+
+    private static void runCdnow(Connection db, Path dir, String purchaseModel) throws Exception {
         Assumptions.assumeTrue(Files.exists(CDNOW), "../shared/datasets absent: " + CDNOW.toAbsolutePath());
         List<String> csv = new ArrayList<>();
         csv.add("order_id,line_no,customer_id,order_time,order_type,quantity,unit_price");
@@ -61,13 +102,17 @@ class CustomerValueCdnowTest {
                   orders: {path: orders.csv}
                 parameters:
                   value_time_unit: week
-                """);
+                  value_purchase_model: %s
+                """.formatted(purchaseModel));
         Contract contract = Contract.standard();
         JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
-        try (Connection db = Db.inMemory()) {
-            new SourceExtractor(contract).extract(db, config);
-            new ContractValidator(contract).validate(db, config, config.businessDate());
-            new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
+        new SourceExtractor(contract).extract(db, config);
+        new ContractValidator(contract).validate(db, config, config.businessDate());
+        new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
+    }
+
+    private static void assertFits(Connection db) throws SQLException {
+        {
 
             Map<String, Double> estimates = new HashMap<>();
             Map<String, Double> logLikelihoods = new HashMap<>();
