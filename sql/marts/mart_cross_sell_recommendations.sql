@@ -8,12 +8,7 @@ with params as (
 
 customer_products as (
 
-    select distinct o.customer_id, o.product_id
-    from stg_orders o
-    cross join params
-    where not o.is_return
-      and o.product_id is not null
-      and o.order_date <= params.business_date
+    select * from int_customer_products
 
 ),
 

@@ -20,7 +20,7 @@ import org.crmwarehouse.validate.ContractValidator;
 import org.junit.jupiter.api.Assumptions;
 
 /** Shared plumbing of the acceptance tests on ../shared/datasets: run a job in memory, read the files in plain Java. */
-final class RealData {
+public final class RealData {
     static final Path DATASETS = Path.of("../shared/datasets");
 
     private RealData() {
@@ -50,7 +50,7 @@ final class RealData {
     }
 
     /** Rows of a delimited file with a header line (skipped), one record per line, "..." quoting. */
-    static List<List<String>> rows(Path file, char delimiter) throws IOException {
+    public static List<List<String>> rows(Path file, char delimiter) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         int width = fields(lines.get(0), delimiter).size();
         List<List<String>> rows = new ArrayList<>();

@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.crmwarehouse.generate.DataGenerator;
 import org.crmwarehouse.generate.GeneratorOptions;
 import org.crmwarehouse.sql.Db;
@@ -180,26 +179,26 @@ class IncrementalLoadTest {
 
     /** Content checksum (row count and md5 of the sorted rows as text) of every published Parquet file. */
     static Map<String, String> checksums(Path output) throws Exception {
-        Map<String, String> sums = new TreeMap<>();
-        List<Path> files;
-        try (Stream<Path> list = Files.list(output.resolve("marts").resolve("business_date=" + LAST))) {
-            files = list.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
-        }
-        try (Connection db = Db.inMemory()) {
-            for (Path f : files) {
-                sums.put(f.getFileName().toString(), Db.queryStrings(db, "SELECT count(*) || ':' || coalesce(md5("
-                        + "string_agg(r, chr(10) ORDER BY r)), '') FROM (SELECT CAST(t AS VARCHAR) AS r FROM read_parquet("
-                        + Sql.literal(f) + ") t)").get(0));
-            }
-        }
-        return sums;
+        return IncrementalLoadTestSupport.parquetChecksums(output, LAST.toString());
+    }
+
+    /**
+     * The marts without the customer history and its migration matrix: they record the sequence
+     * of nights (one row per change from night to night), so several incremental nights rightly
+     * differ there from one full run over the same data; every other table must be identical.
+     */
+    static Map<String, String> withoutNightHistory(Map<String, String> checksums) {
+        Map<String, String> rest = new java.util.TreeMap<>(checksums);
+        rest.remove("dim_customer_history.parquet");
+        rest.remove("mart_tier_migration.parquet");
+        return rest;
     }
 
     @Test
     void incrementalNightsPublishWhatAFullRunPublishes() {
         assertThat(full).hasSizeGreaterThan(20);
         assertThat(full.values()).anyMatch(v -> !v.startsWith("0:"));
-        assertThat(incremental).isEqualTo(full);
+        assertThat(withoutNightHistory(incremental)).isEqualTo(withoutNightHistory(full));
     }
 
     @Test
@@ -211,7 +210,8 @@ class IncrementalLoadTest {
 
     @Test
     void aRerunAndAFullRebuildPublishTheSame() {
-        assertThat(rerun).isEqualTo(full);
-        assertThat(rebuilt).isEqualTo(full);
+        // the same last night again: identical, history included (a rerun replaces its night's rows)
+        assertThat(rerun).isEqualTo(incremental);
+        assertThat(withoutNightHistory(rebuilt)).isEqualTo(withoutNightHistory(full));
     }
 }

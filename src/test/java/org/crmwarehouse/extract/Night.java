@@ -3,11 +3,9 @@ package org.crmwarehouse.extract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
+import org.crmwarehouse.sql.QueryRows;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
@@ -34,18 +32,6 @@ final class Night {
 
     /** Rows as "a|b|c" (NULL as "∅"). */
     static List<String> rows(Connection db, String query) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    String v = rs.getString(i);
-                    values.add(v == null ? "∅" : v);
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return QueryRows.of(db, query, "|", "∅");
     }
 }

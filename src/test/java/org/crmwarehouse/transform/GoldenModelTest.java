@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.crmwarehouse.sql.QueryRows;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
@@ -93,17 +94,6 @@ class GoldenModelTest {
     }
 
     private static List<String> rows(Connection db, String query) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    values.add(String.valueOf(rs.getString(i)));
-                }
-                rows.add(String.join(", ", values));
-            }
-        }
-        return rows;
+        return QueryRows.of(db, query, ", ", "null");
     }
 }

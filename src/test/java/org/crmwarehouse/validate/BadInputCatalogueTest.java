@@ -8,10 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.crmwarehouse.config.ConfigException;
 import org.crmwarehouse.config.JobConfig;
@@ -20,6 +17,7 @@ import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.extract.ExtractException;
 import org.crmwarehouse.extract.SourceExtractor;
 import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.QueryRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,18 +80,7 @@ class BadInputCatalogueTest {
     }
 
     private List<String> rows(String query) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    values.add(rs.getString(i) == null ? "∅" : rs.getString(i));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return QueryRows.of(db, query, "|", "∅");
     }
 
     @org.junit.jupiter.api.AfterEach
