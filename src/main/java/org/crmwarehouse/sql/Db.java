@@ -15,8 +15,27 @@ public final class Db {
     private Db() {
     }
 
+    /** Environment variable capping DuckDB's memory (e.g. "8GB"); DuckDB's default is 80% of RAM. */
+    public static final String MEMORY_LIMIT_ENV = "CRM_WAREHOUSE_DUCKDB_MEMORY";
+
+    /**
+     * Opens the night's work database. Beyond its memory limit DuckDB spills to a temporary folder
+     * beside the file, so a machine shared with other work can cap it with {@link #MEMORY_LIMIT_ENV}.
+     */
     public static Connection open(Path file) throws SQLException {
-        return DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+        String limit = System.getenv(MEMORY_LIMIT_ENV);
+        if (limit != null && !limit.isBlank()) {
+            try {
+                execute(connection, "SET memory_limit = " + Sql.literal(limit.trim()));
+            } catch (SQLException e) {
+                connection.close();
+                // no cause chained: the one-line error shown to the user is the deepest message
+                throw new SQLException(MEMORY_LIMIT_ENV + "='" + limit + "' is not a DuckDB memory size (e.g. 8GB): "
+                        + e.getMessage());
+            }
+        }
+        return connection;
     }
 
     public static Connection openReadOnly(Path file) throws SQLException {
