@@ -55,21 +55,8 @@ public final class ModelFitModel implements JavaModel {
     @Override
     public void build(Connection db) throws SQLException {
         ValueParameters parameters = ValueParameters.read(db);
-        List<PurchasePattern> purchases = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, recency, age,"
-                + " count(*) FROM int_customer_purchase_summary GROUP BY ALL ORDER BY ALL")) {
-            while (rs.next()) {
-                purchases.add(new PurchasePattern(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4)));
-            }
-        }
-        List<SpendPattern> spends = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, repeat_mean_revenue,"
-                + " count(*) FROM int_customer_purchase_summary WHERE frequency > 0 AND repeat_mean_revenue > 0"
-                + " GROUP BY ALL ORDER BY ALL")) {
-            while (rs.next()) {
-                spends.add(new SpendPattern(rs.getInt(1), rs.getDouble(2), rs.getLong(3)));
-            }
-        }
+        List<PurchasePattern> purchases = purchasePatterns(db, parameters);
+        List<SpendPattern> spends = spendPatterns(db, parameters);
         long customers = purchases.stream().mapToLong(PurchasePattern::customers).sum();
         long repeaters = purchases.stream().filter(p -> p.frequency() > 0).mapToLong(PurchasePattern::customers).sum();
         long spenders = spends.stream().mapToLong(SpendPattern::customers).sum();
@@ -114,6 +101,40 @@ public final class ModelFitModel implements JavaModel {
                 }
             }
         }
+    }
+
+    /**
+     * The distinct (x, t_x, T) patterns with their customer counts. value_fit_resolution = binned
+     * rounds t_x and T to whole periods, so the number of patterns, and the fit's cost, stops
+     * growing with customers; per-customer predictions still use the exact values.
+     */
+    static List<PurchasePattern> purchasePatterns(Connection db, ValueParameters parameters) throws SQLException {
+        String recency = parameters.binnedFit() ? "round(recency)" : "recency";
+        String age = parameters.binnedFit() ? "round(age)" : "age";
+        List<PurchasePattern> purchases = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, " + recency + ", "
+                + age + ", count(*) FROM int_customer_purchase_summary GROUP BY ALL ORDER BY ALL")) {
+            while (rs.next()) {
+                purchases.add(new PurchasePattern(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4)));
+            }
+        }
+        return purchases;
+    }
+
+    /** The distinct (x, m_x) spend patterns of repeat customers; binned: m_x to 3 significant figures. */
+    static List<SpendPattern> spendPatterns(Connection db, ValueParameters parameters) throws SQLException {
+        String meanSpend = parameters.binnedFit()
+                ? "round(repeat_mean_revenue, 2 - CAST(floor(log10(repeat_mean_revenue)) AS INTEGER))"
+                : "repeat_mean_revenue";
+        List<SpendPattern> spends = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, " + meanSpend + ","
+                + " count(*) FROM int_customer_purchase_summary WHERE frequency > 0 AND repeat_mean_revenue > 0"
+                + " GROUP BY ALL ORDER BY ALL")) {
+            while (rs.next()) {
+                spends.add(new SpendPattern(rs.getInt(1), rs.getDouble(2), rs.getLong(3)));
+            }
+        }
+        return spends;
     }
 
     /**

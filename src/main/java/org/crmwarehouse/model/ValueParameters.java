@@ -12,12 +12,12 @@ import org.crmwarehouse.model.clv.TimeUnit;
 
 /** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
 record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPeriods, double discountRatePerPeriod,
-        long minRepeatCustomers, boolean skipFailedFits, String purchaseModel) {
+        long minRepeatCustomers, boolean skipFailedFits, String purchaseModel, boolean binnedFit) {
 
     static ValueParameters read(Connection db) throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT business_date, value_time_unit,"
                 + " value_horizon_periods, value_discount_rate_per_period, value_min_repeat_customers,"
-                + " value_on_fit_failure, value_purchase_model FROM run_parameters")) {
+                + " value_on_fit_failure, value_purchase_model, value_fit_resolution FROM run_parameters")) {
             rs.next();
             String unit = rs.getString(2);
             TimeUnit timeUnit = switch (unit.toLowerCase(Locale.ROOT)) {
@@ -45,8 +45,13 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
                 throw new IllegalArgumentException("parameter value_purchase_model must be bgnbd or paretonbd, got '"
                         + purchaseModel + "'");
             }
+            String resolution = rs.getString(8).toLowerCase(Locale.ROOT);
+            if (!resolution.equals("exact") && !resolution.equals("binned")) {
+                throw new IllegalArgumentException("parameter value_fit_resolution must be exact or binned, got '"
+                        + resolution + "'");
+            }
             return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5),
-                    onFailure.equals("skip"), purchaseModel);
+                    onFailure.equals("skip"), purchaseModel, resolution.equals("binned"));
         }
     }
 

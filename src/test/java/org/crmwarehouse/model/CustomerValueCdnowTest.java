@@ -80,7 +80,40 @@ class CustomerValueCdnowTest {
         }
     }
 
+    /**
+     * value_fit_resolution: binned sums the likelihood over far fewer patterns (t_x and T in whole
+     * weeks) and must still land near the exact fit; the published BG/NBD estimates (r 0.243,
+     * alpha 4.41, a 0.793, b 2.43) are the reference, within 10%.
+     */
+    @Test
+    void binnedPatternsFitCloseToThePublishedEstimates(@TempDir Path dir) throws Exception {
+        try (Connection db = Db.inMemory()) {
+            runCdnow(db, dir, "bgnbd", "  value_fit_resolution: binned\n");
+            Map<String, Double> estimates = new HashMap<>();
+            long patterns = 0;
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT parameter, estimate, patterns FROM mart_model_fit WHERE model = 'BG/NBD' AND converged")) {
+                while (rs.next()) {
+                    estimates.put(rs.getString(1), rs.getDouble(2));
+                    patterns = rs.getLong(3);
+                }
+            }
+            long exactPatterns = count(db, "SELECT count(*) FROM (SELECT DISTINCT frequency, recency, age"
+                    + " FROM int_customer_purchase_summary)");
+            assertThat(patterns).isPositive().isLessThan(exactPatterns);
+            assertThat(estimates.get("r")).isCloseTo(0.243, within(0.0243));
+            assertThat(estimates.get("alpha")).isCloseTo(4.41, within(0.441));
+            assertThat(estimates.get("a")).isCloseTo(0.793, within(0.0793));
+            assertThat(estimates.get("b")).isCloseTo(2.43, within(0.243));
+        }
+    }
+
     private static void runCdnow(Connection db, Path dir, String purchaseModel) throws Exception {
+        runCdnow(db, dir, purchaseModel, "");
+    }
+
+    private static void runCdnow(Connection db, Path dir, String purchaseModel, String moreParameters)
+            throws Exception {
         Assumptions.assumeTrue(Files.exists(CDNOW), "../shared/datasets absent: " + CDNOW.toAbsolutePath());
         List<String> csv = new ArrayList<>();
         csv.add("order_id,line_no,customer_id,order_time,order_type,quantity,unit_price");
@@ -103,7 +136,7 @@ class CustomerValueCdnowTest {
                 parameters:
                   value_time_unit: week
                   value_purchase_model: %s
-                """.formatted(purchaseModel));
+                %s""".formatted(purchaseModel, moreParameters));
         Contract contract = Contract.standard();
         JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
         new SourceExtractor(contract).extract(db, config);

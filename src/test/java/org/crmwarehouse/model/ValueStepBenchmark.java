@@ -106,23 +106,10 @@ public final class ValueStepBenchmark {
             // The fits alone, on the patterns read with ModelFitModel's own queries.
             ValueParameters parameters = ValueParameters.read(db);
             t0 = System.nanoTime();
-            List<PurchasePattern> purchases = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, recency, age,"
-                    + " count(*) FROM int_customer_purchase_summary GROUP BY ALL ORDER BY ALL")) {
-                while (rs.next()) {
-                    purchases.add(new PurchasePattern(rs.getInt(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4)));
-                }
-            }
+            List<PurchasePattern> purchases = ModelFitModel.purchasePatterns(db, parameters);
             long readPurchasesMs = ms(t0);
             t0 = System.nanoTime();
-            List<SpendPattern> spends = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT frequency, repeat_mean_revenue,"
-                    + " count(*) FROM int_customer_purchase_summary WHERE frequency > 0 AND repeat_mean_revenue > 0"
-                    + " GROUP BY ALL ORDER BY ALL")) {
-                while (rs.next()) {
-                    spends.add(new SpendPattern(rs.getInt(1), rs.getDouble(2), rs.getLong(3)));
-                }
-            }
+            List<SpendPattern> spends = ModelFitModel.spendPatterns(db, parameters);
             long readSpendsMs = ms(t0);
             t0 = System.nanoTime();
             BgNbdModel bg = BgNbdModel.fit(purchases, parameters.timeUnit());
@@ -157,15 +144,15 @@ public final class ValueStepBenchmark {
         }
     }
 
-    /** run_parameters as ModelRunner.writeParameters writes it (defaults; no job overrides). */
+    /** run_parameters as ModelRunner.writeParameters writes it: defaults, overridden by -D<parameter>=value. */
     private static void writeParameters(Connection db, ModelCatalog catalog, LocalDate businessDate)
             throws SQLException {
         List<String> columns = new ArrayList<>();
         columns.add("DATE " + Sql.literal(businessDate.toString()) + " AS business_date");
         columns.add("CAST(NULL AS VARCHAR) AS published_warehouse");
         for (ModelParameter p : catalog.parameters()) {
-            columns.add("CAST(" + Sql.literal(String.valueOf(p.defaultValue())) + " AS " + p.type() + ") AS "
-                    + p.name());
+            columns.add("CAST(" + Sql.literal(System.getProperty(p.name(), String.valueOf(p.defaultValue()))) + " AS "
+                    + p.type() + ") AS " + p.name());
         }
         Db.execute(db, "CREATE OR REPLACE TABLE run_parameters AS SELECT " + String.join(", ", columns));
     }
