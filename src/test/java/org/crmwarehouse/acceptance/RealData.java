@@ -34,7 +34,7 @@ public final class RealData {
     }
 
     /** extract + validate + transform (every model and its data tests) of a job config in an in-memory DuckDB. */
-    static Connection run(String job) throws Exception {
+    public static Connection run(String job) throws Exception {
         Contract contract = Contract.standard();
         JobConfig config = new JobConfigLoader(contract).load(Path.of(job));
         Connection db = Db.inMemory();

@@ -14,12 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.crmwarehouse.acceptance.RealData;
-import org.crmwarehouse.contract.Contract;
-import org.crmwarehouse.extract.SourceExtractor;
 import org.crmwarehouse.sql.Db;
-import org.crmwarehouse.transform.ModelCatalog;
-import org.crmwarehouse.transform.ModelRunner;
-import org.crmwarehouse.validate.ContractValidator;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -148,18 +143,7 @@ class RealDataMappingsTest {
     }
 
     private static Connection run(String job) throws Exception {
-        Contract contract = Contract.standard();
-        JobConfig config = new JobConfigLoader(contract).load(Path.of(job));
-        Connection db = Db.inMemory();
-        try {
-            new SourceExtractor(contract).extract(db, config);
-            new ContractValidator(contract).validate(db, config, config.businessDate());
-            new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
-            return db;
-        } catch (Exception e) {
-            db.close();
-            throw e;
-        }
+        return RealData.run(job);
     }
 
     private static void assertAudit(Connection db, String entity, long read, long loaded, long quarantined)
