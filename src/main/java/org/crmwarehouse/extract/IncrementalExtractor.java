@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -24,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * or rows at or after the last watermark), merges it by the contract key into the job's
  * persistent state ({@code <output>/state/sources.duckdb}, one table per entity holding the
  * current rows as text with their {@code _source} and {@code _line}), applies deletions (a
- * deleted flag column, or files of deleted keys), and then writes {@code raw_<entity>} from the
- * state, so that validation and the models see the whole current source as if read in full.
+ * deleted flag column, or files of deleted keys), and records the keys it changed (upserted or
+ * deleted) for the business date in {@code _changes}. It then writes {@code raw_<entity>} with
+ * only the night's delta: the current rows of the keys changed on this business date. The
+ * validate step (validate/IncrementalValidation) re-checks those keys against the contract and
+ * keeps the validated state ({@code valid_<entity>}, {@code quarantined_<entity>}) in the same
+ * file, so that a night costs the size of its delta rather than the size of the source.
  *
  * <p>The merge, the list of files read and the new watermark are written in one transaction:
  * a night that fails before it commits leaves the state as it was, and a night that is run again
@@ -33,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * themselves. So a delta is applied once however often the step runs. {@code run --full}
  * deletes the state, and the next night reads every file and row again.
  */
-final class IncrementalExtractor {
+public final class IncrementalExtractor {
     private static final Logger log = LoggerFactory.getLogger(IncrementalExtractor.class);
-    static final String STATE = "inc_state";
+    public static final String STATE = "inc_state";
+    /** Keys changed per entity and business date (upserted, or deleted); read by the validate step. */
+    public static final String CHANGES_DDL = "CREATE TABLE IF NOT EXISTS " + STATE + "._changes (entity VARCHAR, "
+            + "_key VARCHAR, business_date DATE, deleted BOOLEAN)";
     private static final String TRUE_FLAGS = "('true', '1', 't', 'yes', 'y')";
 
     private final SourceExtractor files;
@@ -45,7 +53,8 @@ final class IncrementalExtractor {
     }
 
     /** Returns the number of malformed rows in the night's delta. */
-    long extract(Connection db, JobConfig config, EntityContract entity, SourceSpec source) throws SQLException {
+    long extract(Connection db, JobConfig config, EntityContract entity, SourceSpec source, LocalDate businessDate)
+            throws SQLException {
         long started = System.nanoTime();
         String e = entity.name();
         attach(db, config, entity);
@@ -112,12 +121,21 @@ final class IncrementalExtractor {
         List<String> columns = new ArrayList<>(List.of("_key", "_source", "_line"));
         columns.addAll(entity.columnNames());
         long upserted = Db.queryLong(db, "SELECT count(*) FROM _delta_keyed WHERE NOT _deleted");
+        long flagged = Db.queryLong(db, "SELECT count(*) FROM _delta_keyed WHERE _deleted");
+        // versions of a key replaced by a later version in the same delta: read, never applied
+        long superseded = Db.queryLong(db, "SELECT count(*) FROM " + delta) - upserted - flagged;
         long before = Db.queryLong(db, "SELECT count(*) FROM " + STATE + "." + e);
+        String night = "DATE " + Sql.literal(businessDate.toString());
+        String thisEntity = "entity = " + Sql.literal(e);
+        // in the state file: one transaction may write to one database only
+        String deletedKeys = STATE + "._deleted_keys";
+        Db.execute(db, "CREATE OR REPLACE TABLE " + deletedKeys + " (_key VARCHAR)");
         Db.execute(db, "BEGIN TRANSACTION");
         try {
             Db.execute(db, "DELETE FROM " + STATE + "." + e + " WHERE _key IN (SELECT _key FROM _delta_keyed)");
             Db.execute(db, "INSERT INTO " + STATE + "." + e + " SELECT " + String.join(", ", columns)
                     + " FROM _delta_keyed WHERE NOT _deleted");
+            Db.execute(db, "INSERT INTO " + deletedKeys + " SELECT _key FROM _delta_keyed WHERE _deleted");
             for (String table : deletionTables) {
                 List<String> keys = Db.columnsOf(db, "SELECT * FROM " + table).stream()
                         .filter(c -> keys(entity).contains(c.trim().toLowerCase(java.util.Locale.ROOT))).toList();
@@ -127,9 +145,18 @@ final class IncrementalExtractor {
                 }
                 List<String> match = keys.stream().map(k -> "trim(d." + Sql.identifier(k) + ") = trim(s."
                         + k.trim().toLowerCase(java.util.Locale.ROOT) + ")").toList();
+                Db.execute(db, "INSERT INTO " + deletedKeys + " SELECT _key FROM " + STATE + "." + e + " s WHERE EXISTS "
+                        + "(SELECT 1 FROM " + table + " d WHERE " + String.join(" AND ", match) + ")");
                 Db.execute(db, "DELETE FROM " + STATE + "." + e + " s WHERE EXISTS (SELECT 1 FROM " + table
                         + " d WHERE " + String.join(" AND ", match) + ")");
             }
+            // the keys changed tonight, for the validate step; a key upserted and deleted counts as deleted
+            Db.execute(db, "DELETE FROM " + STATE + "._changes WHERE " + thisEntity + " AND business_date = " + night
+                    + " AND _key IN (SELECT _key FROM _delta_keyed UNION SELECT _key FROM " + deletedKeys + ")");
+            Db.execute(db, "INSERT INTO " + STATE + "._changes SELECT DISTINCT " + Sql.literal(e) + ", _key, " + night
+                    + ", true FROM " + deletedKeys);
+            Db.execute(db, "INSERT INTO " + STATE + "._changes SELECT " + Sql.literal(e) + ", _key, " + night
+                    + ", false FROM _delta_keyed WHERE NOT _deleted AND _key NOT IN (SELECT _key FROM " + deletedKeys + ")");
             for (String f : newFiles) {
                 Db.execute(db, "INSERT INTO " + STATE + "._files VALUES (" + Sql.literal(e) + ", 'data', "
                         + Sql.literal(f) + ", current_timestamp)");
@@ -150,17 +177,23 @@ final class IncrementalExtractor {
         }
         List<String> raw = new ArrayList<>(List.of("_source", "_line"));
         raw.addAll(entity.columnNames());
+        // the night's delta: current rows of the keys changed on this business date (a rerun of the
+        // night, which reads no new file, sees the same delta)
         Db.execute(db, "CREATE OR REPLACE TABLE raw_" + e + " AS SELECT " + String.join(", ", raw) + " FROM "
-                + STATE + "." + e + " ORDER BY _source, _line");
-        long after = Db.queryLong(db, "SELECT count(*) FROM raw_" + e);
-        Db.execute(db, "DROP TABLE " + delta + "; DROP TABLE _delta_keyed");
+                + STATE + "." + e + " WHERE _key IN (SELECT _key FROM " + STATE + "._changes WHERE " + thisEntity
+                + " AND business_date = " + night + " AND NOT deleted) ORDER BY _source, _line");
+        long deltaRows = Db.queryLong(db, "SELECT count(*) FROM raw_" + e);
+        long after = Db.queryLong(db, "SELECT count(*) FROM " + STATE + "." + e);
+        Db.execute(db, "DROP TABLE " + delta + "; DROP TABLE _delta_keyed; DROP TABLE " + deletedKeys);
         for (String table : deletionTables) {
             Db.execute(db, "DROP TABLE " + table);
         }
         Db.execute(db, "DETACH " + STATE);
-        log.info("[extract] {} incremental: {} new file(s), watermark {} -> {}, {} row(s) upserted, {} deletion "
-                        + "file(s); {} -> {} current rows ({} ms)", e, newFiles.size(), watermarkFrom, newWatermark,
-                upserted, deletionFiles.size(), before, after, (System.nanoTime() - started) / 1_000_000);
+        log.info("[extract] {} incremental: {} new file(s), watermark {} -> {}, {} row(s) upserted, {} superseded "
+                        + "by a later version in the delta, {} deletion flag(s), {} deletion file(s); delta for {}: {} "
+                        + "row(s); state {} -> {} current rows ({} ms)", e, newFiles.size(), watermarkFrom, newWatermark,
+                upserted, superseded, flagged, deletionFiles.size(), businessDate, deltaRows, before, after,
+                (System.nanoTime() - started) / 1_000_000);
         return malformed;
     }
 
@@ -182,6 +215,7 @@ final class IncrementalExtractor {
                 + "loaded_at TIMESTAMP)");
         Db.execute(db, "CREATE TABLE IF NOT EXISTS " + STATE + "._files (entity VARCHAR, kind VARCHAR, path VARCHAR, "
                 + "loaded_at TIMESTAMP)");
+        Db.execute(db, CHANGES_DDL);
         List<String> columns = new ArrayList<>(List.of("_key VARCHAR", "_source VARCHAR", "_line BIGINT"));
         entity.columnNames().forEach(c -> columns.add(c + " VARCHAR"));
         Db.execute(db, "CREATE TABLE IF NOT EXISTS " + STATE + "." + entity.name() + " (" + String.join(", ", columns)

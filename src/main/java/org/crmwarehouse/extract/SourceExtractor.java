@@ -35,6 +35,12 @@ public final class SourceExtractor {
     }
 
     public List<ExtractAudit> extract(Connection db, JobConfig config) throws SQLException {
+        return extract(db, config, config.businessDate() != null ? config.businessDate() : java.time.LocalDate.now());
+    }
+
+    /** The business date names the night's delta of incremental sources (their changed keys). */
+    public List<ExtractAudit> extract(Connection db, JobConfig config, java.time.LocalDate businessDate)
+            throws SQLException {
         Db.execute(db, "CREATE OR REPLACE TABLE extract_rejects (entity VARCHAR, source VARCHAR, line BIGINT, "
                 + "column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
         List<ExtractAudit> audits = new ArrayList<>();
@@ -56,7 +62,7 @@ public final class SourceExtractor {
                 continue;
             }
             long malformed = source.isIncremental()
-                    ? new IncrementalExtractor(this).extract(db, config, entity, source)
+                    ? new IncrementalExtractor(this).extract(db, config, entity, source, businessDate)
                     : source.isPostgres()
                     ? extractPostgres(db, config, entity, source)
                     : source.isMapped()

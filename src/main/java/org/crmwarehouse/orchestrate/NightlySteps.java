@@ -30,7 +30,7 @@ public final class NightlySteps {
     public void extract(RunContext run) throws Exception {
         Files.createDirectories(run.workDatabase().getParent());
         try (Connection db = Db.open(run.workDatabase())) {
-            new SourceExtractor(run.contract()).extract(db, run.config());
+            new SourceExtractor(run.contract()).extract(db, run.config(), run.businessDate());
         }
     }
 

@@ -45,6 +45,10 @@ public final class ContractValidator {
         for (EntityContract entity : contract.inReferenceOrder()) {
             long started = System.nanoTime();
             SourceSpec source = config.sources().get(entity.name());
+            if (source != null && source.isIncremental()) {
+                audits.add(new IncrementalValidation(db, entity, source, config, businessDate).run());
+                continue;
+            }
             validateEntity(db, entity, source, config, businessDate);
             if (source != null) {
                 SourceAudit audit = audit(db, entity.name(), source.label());
@@ -52,6 +56,10 @@ public final class ContractValidator {
                 log.info("[validate] {}: {} read, {} loaded, {} quarantined ({} ms)", entity.name(), audit.rowsRead(),
                         audit.rowsLoaded(), audit.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
             }
+        }
+        if (Db.queryLong(db, "SELECT count(*) FROM duckdb_databases() WHERE database_name = "
+                + Sql.literal(org.crmwarehouse.extract.IncrementalExtractor.STATE)) > 0) {
+            Db.execute(db, "DETACH " + org.crmwarehouse.extract.IncrementalExtractor.STATE);
         }
         for (String rawFile : config.raw().keySet()) {
             audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString()));
@@ -68,10 +76,35 @@ public final class ContractValidator {
     private void validateEntity(Connection db, EntityContract entity, SourceSpec source, JobConfig config,
             LocalDate businessDate) throws SQLException {
         String e = entity.name();
-        FileSpec file = source == null || source.isMapped() ? null : source.file();
-        String delimiter = file == null ? "|" : file.delimiter();
+        FileSpec file = fileOf(source);
+        buildTyped(db, entity, file, "raw_" + e, "row_number() OVER ()", false);
+        check(db, entity, config, businessDate, file, null);
+        List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
+        validColumns.addAll(entity.columnNames());
+        Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
+                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)");
+        Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
+                + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
+                + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
+        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues");
+    }
 
-        List<String> typed = new ArrayList<>(List.of("_source", "_line", "row_number() OVER () AS _row"));
+    static FileSpec fileOf(SourceSpec source) {
+        return source == null || source.isMapped() ? null : source.file();
+    }
+
+    /**
+     * Types the rows of {@code from} into the temp table {@code _typed}: per contract column its
+     * trimmed text ({@code <name>__text}) and typed value, plus {@code _source}, {@code _line},
+     * {@code _row} (by the given expression), {@code _raw_text} and, when asked, {@code _key}.
+     */
+    static void buildTyped(Connection db, EntityContract entity, FileSpec file, String from, String rowNumber,
+            boolean withKey) throws SQLException {
+        String delimiter = file == null ? "|" : file.delimiter();
+        List<String> typed = new ArrayList<>(List.of("_source", "_line", rowNumber + " AS _row"));
+        if (withKey) {
+            typed.add("_key");
+        }
         List<String> texts = new ArrayList<>();
         for (ColumnContract c : entity.columns()) {
             String text = "nullif(trim(" + c.name() + "), '')";
@@ -80,9 +113,18 @@ public final class ContractValidator {
             texts.add("coalesce(" + c.name() + ", '')");
         }
         typed.add("concat_ws(" + Sql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
-        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _typed AS SELECT " + String.join(", ", typed)
-                + " FROM raw_" + e);
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _typed AS SELECT " + String.join(", ", typed) + " FROM " + from);
+    }
 
+    /**
+     * Runs the contract checks over {@code _typed} into the temp table {@code _issues}: column
+     * rules, then duplicate keys among the rows that passed them, then references against
+     * {@code valid_<target>}. {@code selfOutside}, when not null, is a query of further rows'
+     * key values a self-reference may point at (the validated rows not being checked now).
+     */
+    static void check(Connection db, EntityContract entity, JobConfig config, LocalDate businessDate, FileSpec file,
+            String selfOutside) throws SQLException {
+        String e = entity.name();
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _issues (_row BIGINT, column_name VARCHAR, reason_code VARCHAR, "
                 + "value VARCHAR, detail VARCHAR)");
         List<String> columnChecks = new ArrayList<>();
@@ -115,22 +157,14 @@ public final class ContractValidator {
                 continue; // nothing to check against: the referenced entity is not part of this job
             }
             String keys = self
-                    ? "(SELECT " + c.references().column() + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues))"
+                    ? "(SELECT " + c.references().column() + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)"
+                            + (selfOutside == null ? "" : " UNION ALL " + selfOutside) + ")"
                     : "(SELECT " + c.references().column() + " FROM valid_" + target + ")";
             Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(c.name()) + ", 'UNKNOWN_REFERENCE', "
                     + c.name() + ", " + Sql.literal("no " + c.references() + " with this value") + " FROM _typed t "
                     + "WHERE " + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues) AND NOT EXISTS "
                     + "(SELECT 1 FROM " + keys + " k(v) WHERE k.v = t." + c.name() + ")");
         }
-
-        List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
-        validColumns.addAll(entity.columnNames());
-        Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
-                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)");
-        Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
-                + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
-                + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
-        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues");
     }
 
     /** The expression that turns a column's trimmed text into its contract type (NULL if it does not parse). */
@@ -150,7 +184,7 @@ public final class ContractValidator {
         };
     }
 
-    private static List<String> columnChecks(ColumnContract c, LocalDate businessDate, FileSpec file) {
+    static List<String> columnChecks(ColumnContract c, LocalDate businessDate, FileSpec file) {
         List<String> checks = new ArrayList<>();
         String n = c.name();
         String textColumn = n + "__text";
@@ -228,7 +262,7 @@ public final class ContractValidator {
         return Db.queryLong(db, "SELECT count(*) - count(DISTINCT _line) FROM raw_" + entity) == 0;
     }
 
-    private static String date(LocalDate date) {
+    static String date(LocalDate date) {
         return "DATE " + Sql.literal(date.toString());
     }
 }
