@@ -93,7 +93,9 @@ final class IncrementalValidation {
         }
 
         String rows = "(SELECT * FROM " + S + "." + e + " WHERE _key IN (SELECT _key FROM _r))";
-        String outside = first ? null : S + ".valid_" + e + " WHERE _key NOT IN (SELECT _key FROM _r)";
+        // the validated rows not re-checked and not deleted or changed tonight
+        String outside = first ? null : S + ".valid_" + e + " WHERE _key NOT IN (SELECT _key FROM _r UNION ALL "
+                + "SELECT _key FROM _window)";
         int rounds = 0;
         while (true) {
             rounds++;

@@ -1,0 +1,148 @@
+package org.crmwarehouse.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.LocalDate;
+import java.util.List;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.extract.SourceExtractor;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.QueryRows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Delta-sized validation of incremental sources over two nights, with outcomes that change for
+ * rows that did not change. Night 1 (2026-03-01) lands customers C1, C2, C3 (created 2026-03-10:
+ * after the night + 1 day, FUTURE_DATE), C4 (referred by C2) and orders O1 (C1), O2 (C9, not yet
+ * known: UNKNOWN_REFERENCE), O3 (C2), O5 (C4). Night 2 (2026-03-15) lands customer C9, deletes C2
+ * by a deletion file, and lands order O4 (C3) twice (the later version, quantity 2, wins).
+ * By hand, after night 2: C3's date is now past (valid); C4's referrer C2 is gone (UNKNOWN_REFERENCE
+ * on referrer_customer_id, though C4 did not change); O2's parent arrived (valid); O3's parent was
+ * deleted and O5's parent is now quarantined (both UNKNOWN_REFERENCE). A full run over files
+ * holding the final state must give the same valid rows and quarantine reasons (independent path).
+ */
+class IncrementalValidationTest {
+    private static final LocalDate NIGHT1 = LocalDate.of(2026, 3, 1);
+    private static final LocalDate NIGHT2 = LocalDate.of(2026, 3, 15);
+    private static final String CUSTOMERS = "customer_id,name,created_at,referrer_customer_id\n";
+    private static final String ORDERS = "order_id,line_no,customer_id,order_time,order_type,quantity,unit_price\n";
+    private static final String C1 = "C1,Ann,2026-02-01 09:00:00,\n";
+    private static final String C2 = "C2,Bob,2026-02-01 10:00:00,\n";
+    private static final String C3 = "C3,Cid,2026-03-10 09:00:00,\n";
+    private static final String C4 = "C4,Dee,2026-02-02 09:00:00,C2\n";
+    private static final String C9 = "C9,Eve,2026-03-05 09:00:00,\n";
+    private static final String O1 = "O1,1,C1,2026-02-10 10:00:00,sale,1,10\n";
+    private static final String O2 = "O2,1,C9,2026-02-11 10:00:00,sale,1,10\n";
+    private static final String O3 = "O3,1,C2,2026-02-12 10:00:00,sale,1,10\n";
+    private static final String O5 = "O5,1,C4,2026-02-13 10:00:00,sale,1,10\n";
+    private static final String O4 = "O4,1,C3,2026-03-12 10:00:00,sale,2,10\n";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void outcomesFollowParentsDatesAndDeletionsAsAFullRunWould() throws Exception {
+        Path landing = Files.createDirectories(tmp.resolve("landing"));
+        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + C2 + C3 + C4);
+        Files.writeString(landing.resolve("orders-1.csv"), ORDERS + O1 + O2 + O3 + O5);
+        JobConfig inc = config(tmp.resolve("inc.yaml"), tmp.resolve("out-inc"),
+                "  customers: {path: " + landing.resolve("customers-*.csv") + ", incremental: {files: new, deletions: "
+                        + landing.resolve("deleted-customers-*.csv") + "}}\n"
+                        + "  orders: {path: " + landing.resolve("orders-*.csv") + ", incremental: {files: new}}\n");
+
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, NIGHT1);
+            assertThat(valid(db, "customers")).containsExactly("C1", "C2", "C4");
+            assertThat(valid(db, "orders")).containsExactly("O1", "O3", "O5");
+            assertThat(reasons(db)).containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00",
+                    "orders|UNKNOWN_REFERENCE|customer_id|C9");
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 1),
+                    new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
+        }
+
+        Files.writeString(landing.resolve("customers-2.csv"), CUSTOMERS + C9);
+        Files.writeString(landing.resolve("deleted-customers-2.csv"), "customer_id\nC2\n");
+        Files.writeString(landing.resolve("orders-2.csv"), ORDERS + O4.replace(",sale,2,", ",sale,1,") + O4);
+        List<String> incValid;
+        List<String> incReasons;
+        String state;
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, NIGHT2);
+            assertThat(valid(db, "customers")).containsExactly("C1", "C3", "C9");
+            assertThat(valid(db, "orders")).containsExactly("O1", "O2", "O4");
+            assertThat(Db.queryLong(db, "SELECT quantity FROM valid_orders WHERE order_id = 'O4'")).isEqualTo(2);
+            assertThat(reasons(db)).containsExactly("customers|UNKNOWN_REFERENCE|referrer_customer_id|C2",
+                    "orders|UNKNOWN_REFERENCE|customer_id|C2", "orders|UNKNOWN_REFERENCE|customer_id|C4");
+            // tonight's delta: C9 (the deletion is no row) and O4 (its superseded first version is not applied)
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 1, 1, 0),
+                    new SourceAudit("orders", "orders-*.csv", 1, 1, 0));
+            assertThat(Db.queryStrings(db, "SELECT DISTINCT business_date::VARCHAR FROM quarantine"))
+                    .containsExactly(NIGHT2.toString());
+            incValid = allValid(db);
+            incReasons = reasons(db);
+            state = state(inc);
+            // the validate step again for the same night (a restart): the same state and tables
+            new ContractValidator(Contract.standard()).validate(db, inc, NIGHT2);
+            assertThat(state(inc)).isEqualTo(state);
+            assertThat(allValid(db)).isEqualTo(incValid);
+            assertThat(reasons(db)).isEqualTo(incReasons);
+        }
+
+        // the independent reference: a full run over the final state
+        Path final_ = Files.createDirectories(tmp.resolve("final"));
+        Files.writeString(final_.resolve("customers.csv"), CUSTOMERS + C1 + C3 + C4 + C9);
+        Files.writeString(final_.resolve("orders.csv"), ORDERS + O1 + O2 + O3 + O5 + O4);
+        JobConfig full = config(tmp.resolve("full.yaml"), tmp.resolve("out-full"),
+                "  customers: {path: " + final_.resolve("customers.csv") + "}\n"
+                        + "  orders: {path: " + final_.resolve("orders.csv") + "}\n");
+        try (Connection db = Db.inMemory()) {
+            night(db, full, NIGHT2);
+            assertThat(allValid(db)).isEqualTo(incValid);
+            assertThat(reasons(db)).isEqualTo(incReasons);
+        }
+    }
+
+    private static JobConfig config(Path file, Path output, String sources) throws Exception {
+        Files.writeString(file, "name: t\noutput: " + output + "\nreject_threshold: \"100%\"\nsources:\n" + sources);
+        return new JobConfigLoader(Contract.standard()).load(file);
+    }
+
+    private static List<SourceAudit> night(Connection db, JobConfig config, LocalDate date) throws Exception {
+        new SourceExtractor(Contract.standard()).extract(db, config, date);
+        return new ContractValidator(Contract.standard()).validate(db, config, date);
+    }
+
+    private static List<String> valid(Connection db, String entity) throws Exception {
+        String key = entity.equals("customers") ? "customer_id" : "order_id";
+        return Db.queryStrings(db, "SELECT " + key + " FROM valid_" + entity + " ORDER BY 1");
+    }
+
+    /** Every typed contract column of the valid rows (not the source file and line). */
+    private static List<String> allValid(Connection db) throws Exception {
+        List<String> rows = new java.util.ArrayList<>(QueryRows.of(db,
+                "SELECT * EXCLUDE (_source, _line) FROM valid_customers ORDER BY customer_id", "|", ""));
+        rows.addAll(QueryRows.of(db, "SELECT * EXCLUDE (_source, _line) FROM valid_orders ORDER BY order_id", "|", ""));
+        return rows;
+    }
+
+    private static List<String> reasons(Connection db) throws Exception {
+        return QueryRows.of(db, "SELECT entity, reason_code, column_name, value FROM quarantine ORDER BY ALL", "|", "");
+    }
+
+    private static String state(JobConfig config) throws Exception {
+        try (Connection s = Db.openReadOnly(config.stateFolder().resolve("sources.duckdb"))) {
+            StringBuilder b = new StringBuilder();
+            for (String t : List.of("valid_customers", "quarantined_customers", "valid_orders", "quarantined_orders")) {
+                b.append(t).append(": ").append(QueryRows.of(s, "SELECT * FROM " + t + " ORDER BY ALL", "|", ""))
+                        .append('\n');
+            }
+            return b.toString();
+        }
+    }
+}
