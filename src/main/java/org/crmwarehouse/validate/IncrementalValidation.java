@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * gets a future date); {@code run --full} revalidates everything.
  *
  * <p>R's old outcomes and the deleted keys are replaced by the new ones in one transaction, and
- * the changes are not consumed: running the step again for the same night gives the same state.
+ * the changes are not consumed: running the step again for the same night gives the same state
+ * (changes older than the previous validated night are pruned; they serve no rerun of it or of
+ * tonight).
  * The work database then gets the whole {@code valid_<entity>} and the whole current quarantine
  * (dated tonight), so the models and a full run see the same tables. The audit counts the
  * night's delta (read = its rows, loaded = those now valid, quarantined = those now quarantined).
@@ -131,6 +133,11 @@ final class IncrementalValidation {
             Db.execute(db, "DELETE FROM " + S + ".quarantined_" + e + replaced);
             Db.execute(db, "INSERT INTO " + S + ".valid_" + e + " SELECT * FROM " + S + "._new_valid");
             Db.execute(db, "INSERT INTO " + S + ".quarantined_" + e + " SELECT * FROM " + S + "._new_quarantined");
+            if (last != null) {
+                // changes before the previous validated night are needed by no rerun of it or of tonight
+                Db.execute(db, "DELETE FROM " + S + "._changes WHERE " + thisEntity + " AND business_date < DATE "
+                        + Sql.literal(last));
+            }
             Db.execute(db, "DELETE FROM " + S + "._validated WHERE " + thisEntity + " AND business_date = " + night);
             Db.execute(db, "INSERT INTO " + S + "._validated VALUES (" + Sql.literal(e) + ", " + night
                     + ", current_timestamp)");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on referrer_customer_id, though C4 did not change); O2's parent arrived (valid); O3's parent was
  * deleted and O5's parent is now quarantined (both UNKNOWN_REFERENCE). A full run over files
  * holding the final state must give the same valid rows and quarantine reasons (independent path).
+ * Validating night 2 twice, and a night 3 with no new file, leave every outcome unchanged.
  */
 class IncrementalValidationTest {
     private static final LocalDate NIGHT1 = LocalDate.of(2026, 3, 1);
@@ -92,6 +93,19 @@ class IncrementalValidationTest {
             assertThat(state(inc)).isEqualTo(state);
             assertThat(allValid(db)).isEqualTo(incValid);
             assertThat(reasons(db)).isEqualTo(incReasons);
+        }
+
+        // night 3 lands nothing: only the quarantined rows are re-checked, with the same outcomes;
+        // the changes of night 1 (before the previous validated night) are pruned
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, NIGHT2.plusDays(5));
+            assertThat(allValid(db)).isEqualTo(incValid);
+            assertThat(reasons(db)).isEqualTo(incReasons);
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 0, 0, 0));
+        }
+        try (Connection s = Db.openReadOnly(inc.stateFolder().resolve("sources.duckdb"))) {
+            assertThat(Db.queryStrings(s, "SELECT DISTINCT business_date::VARCHAR FROM _changes ORDER BY 1"))
+                    .containsExactly(NIGHT2.toString());
         }
 
         // the independent reference: a full run over the final state
