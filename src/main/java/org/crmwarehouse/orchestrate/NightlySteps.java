@@ -15,6 +15,7 @@ import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.ModelRunner;
 import org.crmwarehouse.validate.ContractValidator;
+import org.crmwarehouse.validate.IncrementalValidation;
 import org.crmwarehouse.validate.QuarantinePolicy;
 import org.crmwarehouse.validate.SourceAudit;
 import org.springframework.batch.core.job.JobExecution;
@@ -43,6 +44,7 @@ public final class NightlySteps {
 
     public void transform(RunContext run) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
+            IncrementalValidation.attachStateReadOnly(db, run.config());
             new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters(),
                     run.config().warehouseFile());
         }

@@ -48,6 +48,20 @@ public final class Db {
         return DriverManager.getConnection("jdbc:duckdb:");
     }
 
+    /**
+     * Drops the table or view {@code name} of the current database, whichever it is (DuckDB refuses
+     * {@code DROP VIEW IF EXISTS} on a table and the reverse); nothing when there is neither.
+     */
+    public static void dropTableOrView(Connection connection, String name) throws SQLException {
+        String where = " WHERE database_name = current_database() AND schema_name = current_schema() AND ";
+        if (queryLong(connection, "SELECT count(*) FROM duckdb_views()" + where + "view_name = " + Sql.literal(name)) > 0) {
+            execute(connection, "DROP VIEW " + name);
+        } else if (queryLong(connection, "SELECT count(*) FROM duckdb_tables()" + where + "table_name = "
+                + Sql.literal(name)) > 0) {
+            execute(connection, "DROP TABLE " + name);
+        }
+    }
+
     public static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -81,7 +81,8 @@ public final class ContractValidator {
         check(db, entity, config, businessDate, file, null);
         List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
         validColumns.addAll(entity.columnNames());
-        Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
+        Db.dropTableOrView(db, "valid_" + e); // a view if an earlier run of the night read it incrementally
+        Db.execute(db, "CREATE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
                 + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)");
         Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
                 + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "

@@ -38,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * the changes are not consumed: running the step again for the same night gives the same state
  * (changes older than the previous validated night are pruned; they serve no rerun of it or of
  * tonight).
- * The work database then gets the whole {@code valid_<entity>} and the whole current quarantine
- * (dated tonight), so the models and a full run see the same tables. The audit counts the
+ * The work database then gets {@code valid_<entity>} as a view of the whole validated state (the
+ * transform step attaches the state file read-only, {@link #attachStateReadOnly}) and the whole
+ * current quarantine (dated tonight), so the models and a full run see the same rows; copying the
+ * valid rows instead cost about a minute a night at 1,000,000 customers. The audit counts the
  * night's delta (read = its rows, loaded = those now valid, quarantined = those now quarantined).
  */
-final class IncrementalValidation {
+public final class IncrementalValidation {
     private static final Logger log = LoggerFactory.getLogger(IncrementalValidation.class);
     private static final String S = IncrementalExtractor.STATE;
 
@@ -151,7 +153,10 @@ final class IncrementalValidation {
                 + "._replaced; DROP TABLE _typed; DROP TABLE _issues; DROP TABLE _r; DROP TABLE _window");
 
         long copyStarted = System.nanoTime();
-        Db.execute(db, "CREATE OR REPLACE TABLE valid_" + e + " AS SELECT * EXCLUDE (_key) FROM " + S + ".valid_" + e);
+        // a view, not a copy: the transform step attaches the state read-only under the same name
+        // (see attachStateReadOnly), so the models read the validated rows where they are
+        Db.dropTableOrView(db, "valid_" + e);
+        Db.execute(db, "CREATE VIEW valid_" + e + " AS SELECT * EXCLUDE (_key) FROM " + S + ".valid_" + e);
         Db.execute(db, "INSERT INTO quarantine SELECT " + night + ", " + Sql.literal(e) + ", source, line, column_name, "
                 + "reason_code, value, detail, raw_text FROM " + S + ".quarantined_" + e + " ORDER BY line, column_name");
         long copyMs = (System.nanoTime() - copyStarted) / 1_000_000;
@@ -216,6 +221,20 @@ final class IncrementalValidation {
                     + " FROM " + outside + ") k(x) WHERE k.x = v." + c.name() + ")");
         }
         return String.join(" UNION ", parts);
+    }
+
+    /**
+     * Attaches the state file read-only under the name the {@code valid_<entity>} views use, when
+     * the job has incremental sources; the steps after validate call it before reading the views.
+     */
+    public static void attachStateReadOnly(Connection db, JobConfig config) throws SQLException {
+        boolean incremental = config.sources().values().stream().anyMatch(SourceSpec::isIncremental);
+        if (!incremental || Db.queryLong(db, "SELECT count(*) FROM duckdb_databases() WHERE database_name = "
+                + Sql.literal(S)) > 0) {
+            return;
+        }
+        Db.execute(db, "ATTACH " + Sql.literal(config.stateFolder().resolve("sources.duckdb").toAbsolutePath()
+                .toString()) + " AS " + S + " (READ_ONLY)");
     }
 
     private boolean exists(String table) throws SQLException {

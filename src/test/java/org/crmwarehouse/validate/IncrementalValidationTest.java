@@ -10,6 +10,7 @@ import java.util.List;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.extract.IncrementalExtractor;
 import org.crmwarehouse.extract.SourceExtractor;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.QueryRows;
@@ -89,7 +90,9 @@ class IncrementalValidationTest {
             incReasons = reasons(db);
             state = state(inc);
             // the validate step again for the same night (a restart): the same state and tables
+            Db.execute(db, "DETACH DATABASE IF EXISTS " + IncrementalExtractor.STATE);
             new ContractValidator(Contract.standard()).validate(db, inc, NIGHT2);
+            IncrementalValidation.attachStateReadOnly(db, inc);
             assertThat(state(inc)).isEqualTo(state);
             assertThat(allValid(db)).isEqualTo(incValid);
             assertThat(reasons(db)).isEqualTo(incReasons);
@@ -128,8 +131,13 @@ class IncrementalValidationTest {
     }
 
     private static List<SourceAudit> night(Connection db, JobConfig config, LocalDate date) throws Exception {
+        // as the steps do: extract and validate attach the state read-write and detach it; the
+        // transform step attaches it read-only to read the valid_<entity> views
+        Db.execute(db, "DETACH DATABASE IF EXISTS " + IncrementalExtractor.STATE);
         new SourceExtractor(Contract.standard()).extract(db, config, date);
-        return new ContractValidator(Contract.standard()).validate(db, config, date);
+        List<SourceAudit> audits = new ContractValidator(Contract.standard()).validate(db, config, date);
+        IncrementalValidation.attachStateReadOnly(db, config);
+        return audits;
     }
 
     private static List<String> valid(Connection db, String entity) throws Exception {
