@@ -118,6 +118,80 @@ spend_by_period as (
 
 ),
 
+-- one row per lead, stage and period (and salesperson): stage counts are distinct leads, so a
+-- lead's repeated events of one stage in a period count once (before first contact: if any did)
+stage_leads as (
+
+    select
+        period_type,
+        period_start,
+        campaign_id,
+        channel,
+        salesperson,
+        fact,
+        lead_id,
+        max(case when before_first_contact then 1 else 0 end) as before_first_contact
+    from facts_by_period
+    group by period_type, period_start, campaign_id, channel, salesperson, fact, lead_id
+
+),
+
+-- the same for every salesperson together (the '(all)' rows)
+stage_leads_all as (
+
+    select
+        period_type,
+        period_start,
+        campaign_id,
+        channel,
+        fact,
+        lead_id,
+        max(before_first_contact) as before_first_contact
+    from stage_leads
+    group by period_type, period_start, campaign_id, channel, fact, lead_id
+
+),
+
+-- every deal event (not distinct): deal revenue and days to deal count each deal
+deals_by_period as (
+
+    select period_type, period_start, campaign_id, channel, salesperson, amount, days_to_deal
+    from facts_by_period
+    where fact = 'deal'
+
+),
+
+-- is_total separates the '(all)' rows from a salesperson's own rows in the grouping below
+counted_rows as (
+
+    select
+        period_type, period_start, campaign_id, channel, salesperson, 0 as is_total,
+        fact, lead_id, before_first_contact, cast(null as decimal(18, 4)) as amount, cast(null as integer) as days_to_deal
+    from stage_leads
+
+    union all
+
+    select
+        period_type, period_start, campaign_id, channel, '(all)', 1,
+        fact, lead_id, before_first_contact, null, null
+    from stage_leads_all
+
+    union all
+
+    select
+        period_type, period_start, campaign_id, channel, salesperson, 0,
+        null, null, 0, amount, days_to_deal
+    from deals_by_period
+
+    union all
+
+    select
+        period_type, period_start, campaign_id, channel, '(all)', 1,
+        null, null, 0, amount, days_to_deal
+    from deals_by_period
+
+),
+
 counted as (
 
     select
@@ -125,22 +199,19 @@ counted as (
         period_start,
         campaign_id,
         channel,
-        case when grouping(salesperson) = 1 then '(all)' else salesperson end as salesperson,
-        count(distinct case when fact = 'lead' then lead_id end) as leads,
-        count(distinct case when fact = 'call' then lead_id end) as calls,
-        count(distinct case when fact = 'visit' then lead_id end) as visits,
-        count(distinct case when fact = 'quote' then lead_id end) as quotes,
-        count(distinct case when fact = 'deal' then lead_id end) as deals,
-        count(distinct case when fact = 'lost' then lead_id end) as lost,
-        count(distinct case when fact = 'deal' and before_first_contact then lead_id end) as deals_before_first_contact,
-        sum(case when fact = 'deal' then amount end) as deal_revenue,
+        salesperson,
+        count(case when fact = 'lead' then lead_id end) as leads,
+        count(case when fact = 'call' then lead_id end) as calls,
+        count(case when fact = 'visit' then lead_id end) as visits,
+        count(case when fact = 'quote' then lead_id end) as quotes,
+        count(case when fact = 'deal' then lead_id end) as deals,
+        count(case when fact = 'lost' then lead_id end) as lost,
+        count(case when fact = 'deal' and before_first_contact = 1 then lead_id end) as deals_before_first_contact,
+        sum(amount) as deal_revenue,
         percentile_cont(0.5) within group (order by days_to_deal) as median_days_to_deal,
         percentile_cont(0.9) within group (order by days_to_deal) as p90_days_to_deal
-    from facts_by_period
-    group by grouping sets (
-        (period_type, period_start, campaign_id, channel, salesperson),
-        (period_type, period_start, campaign_id, channel)
-    )
+    from counted_rows
+    group by period_type, period_start, campaign_id, channel, salesperson, is_total
 
 ),
 
