@@ -12,7 +12,8 @@ customer_products as (
 
 ),
 
-candidates as (
+-- every product a rule leads to from a product the customer bought, scored by its best rule
+scored as (
 
     select
         cp.customer_id,
@@ -22,11 +23,20 @@ candidates as (
         count(*) as supporting_rules
     from customer_products cp
     join mart_cross_sell r on r.product_id = cp.product_id
+    group by cp.customer_id, r.next_product_id
+
+),
+
+-- of those, the products the customer has not bought (filtered after scoring: the filter is on
+-- the group's own key, so the scores are the same and far fewer rows are checked)
+candidates as (
+
+    select s.*
+    from scored s
     where not exists (
         select 1 from customer_products owned
-        where owned.customer_id = cp.customer_id and owned.product_id = r.next_product_id
+        where owned.customer_id = s.customer_id and owned.product_id = s.product_id
     )
-    group by cp.customer_id, r.next_product_id
 
 ),
 

@@ -76,6 +76,41 @@ facts as (
 
 ),
 
+-- deals dated before the lead's recorded first contact also as a stage of their own, so that
+-- deals_before_first_contact counts distinct leads like the other stages (no amount or days:
+-- those are counted on the deal itself)
+stage_facts as (
+
+    select campaign_id, channel, salesperson, fact_date, fact, lead_id, amount, days_to_deal
+    from facts
+
+    union all
+
+    select campaign_id, channel, salesperson, fact_date, 'deal_before_first_contact', lead_id, null, null
+    from facts
+    where fact = 'deal' and before_first_contact
+
+),
+
+-- stage counts are distinct leads: each fact with the date of the lead's previous fact of the
+-- same stage (same campaign and channel), per salesperson and for every salesperson together;
+-- a fact in another period than the previous one is the lead's first of the stage in its period.
+-- (Cheaper than count(distinct) per period: one sort, and the grouping below keeps no lead sets.)
+sequenced as (
+
+    select
+        f.*,
+        row_number() over by_salesperson as nth_by_salesperson,
+        lag(fact_date) over by_salesperson as previous_date_by_salesperson,
+        row_number() over by_lead as nth_by_lead,
+        lag(fact_date) over by_lead as previous_date_by_lead
+    from stage_facts f
+    window
+        by_salesperson as (partition by campaign_id, channel, salesperson, fact, lead_id order by fact_date),
+        by_lead as (partition by campaign_id, channel, fact, lead_id order by fact_date)
+
+),
+
 period_types as (
 
     select 'day' as period_type
@@ -89,13 +124,49 @@ facts_by_period as (
     select
         p.period_type,
         case p.period_type
-            when 'day' then f.fact_date
-            when 'week' then week_start(f.fact_date)
-            else month_start(f.fact_date)
+            when 'day' then s.fact_date
+            when 'week' then week_start(s.fact_date)
+            else month_start(s.fact_date)
         end as period_start,
-        f.*
-    from facts f
+        case p.period_type
+            when 'day' then s.previous_date_by_salesperson
+            when 'week' then week_start(s.previous_date_by_salesperson)
+            else month_start(s.previous_date_by_salesperson)
+        end as previous_period_by_salesperson,
+        case p.period_type
+            when 'day' then s.previous_date_by_lead
+            when 'week' then week_start(s.previous_date_by_lead)
+            else month_start(s.previous_date_by_lead)
+        end as previous_period_by_lead,
+        s.*
+    from sequenced s
     cross join period_types p
+
+),
+
+-- 1 on the lead's first fact of the stage in the period (per salesperson / for all salespeople)
+firsts as (
+
+    select
+        period_type,
+        period_start,
+        campaign_id,
+        channel,
+        salesperson,
+        fact,
+        amount,
+        days_to_deal,
+        case
+            when lead_id is not null
+                and (nth_by_salesperson = 1 or previous_period_by_salesperson is distinct from period_start)
+            then 1 else 0
+        end as first_by_salesperson,
+        case
+            when lead_id is not null
+                and (nth_by_lead = 1 or previous_period_by_lead is distinct from period_start)
+            then 1 else 0
+        end as first_by_lead
+    from facts_by_period
 
 ),
 
@@ -126,17 +197,38 @@ counted as (
         campaign_id,
         channel,
         case when grouping(salesperson) = 1 then '(all)' else salesperson end as salesperson,
-        count(distinct case when fact = 'lead' then lead_id end) as leads,
-        count(distinct case when fact = 'call' then lead_id end) as calls,
-        count(distinct case when fact = 'visit' then lead_id end) as visits,
-        count(distinct case when fact = 'quote' then lead_id end) as quotes,
-        count(distinct case when fact = 'deal' then lead_id end) as deals,
-        count(distinct case when fact = 'lost' then lead_id end) as lost,
-        count(distinct case when fact = 'deal' and before_first_contact then lead_id end) as deals_before_first_contact,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'lead' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'lead' and first_by_salesperson = 1 then 1 end)
+        end as leads,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'call' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'call' and first_by_salesperson = 1 then 1 end)
+        end as calls,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'visit' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'visit' and first_by_salesperson = 1 then 1 end)
+        end as visits,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'quote' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'quote' and first_by_salesperson = 1 then 1 end)
+        end as quotes,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'deal' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'deal' and first_by_salesperson = 1 then 1 end)
+        end as deals,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'lost' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'lost' and first_by_salesperson = 1 then 1 end)
+        end as lost,
+        case when grouping(salesperson) = 1
+            then count(case when fact = 'deal_before_first_contact' and first_by_lead = 1 then 1 end)
+            else count(case when fact = 'deal_before_first_contact' and first_by_salesperson = 1 then 1 end)
+        end as deals_before_first_contact,
         sum(case when fact = 'deal' then amount end) as deal_revenue,
         percentile_cont(0.5) within group (order by days_to_deal) as median_days_to_deal,
         percentile_cont(0.9) within group (order by days_to_deal) as p90_days_to_deal
-    from facts_by_period
+    from firsts
     group by grouping sets (
         (period_type, period_start, campaign_id, channel, salesperson),
         (period_type, period_start, campaign_id, channel)

@@ -3,7 +3,6 @@ package org.crmwarehouse.model;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -63,33 +62,37 @@ public final class DuplicateCustomersModel implements JavaModel {
             withContact = rs.getDouble(1);
             min = rs.getDouble(2);
         }
-        List<Pair> pairs = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT customer_id, duplicate_customer_id, name, duplicate_name, phone_key, duplicate_phone_key,"
-                        + " email_key, duplicate_email_key, city, duplicate_city, address, duplicate_address,"
-                        + " birth_date, duplicate_birth_date, owner_salesperson, duplicate_owner_salesperson"
-                        + " FROM int_duplicate_candidates")) {
-            while (rs.next()) {
-                String nameA = normaliseName(rs.getString(3)), nameB = normaliseName(rs.getString(4));
-                double similarity = nameSimilarity(nameA, nameB);
-                String[] chars = CodePoints.asChars(nameA, nameB);
-                double jw = nameA.isEmpty() && nameB.isEmpty() ? 1.0 : JARO_WINKLER.apply(chars[0], chars[1]);
-                boolean phone = equalNonNull(rs.getString(5), rs.getString(6));
-                boolean email = equalNonNull(rs.getString(7), rs.getString(8));
-                boolean city = equalNonNull(lowerTrim(rs.getString(9)), lowerTrim(rs.getString(10)));
-                boolean address = equalNonNull(emptyToNull(normaliseName(rs.getString(11))),
-                        emptyToNull(normaliseName(rs.getString(12))));
-                Date birthA = rs.getDate(13), birthB = rs.getDate(14);
-                boolean birth = birthA != null && birthA.equals(birthB);
-                String rule = phone && similarity >= withContact ? "phone_and_name"
-                        : email && similarity >= withContact ? "email"
-                        : city && similarity >= min && (birth || address) ? "name_and_city" : null;
-                if (rule == null) continue;
-                String ownerA = rs.getString(15), ownerB = rs.getString(16);
-                pairs.add(new Pair(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rule,
-                        similarity, jw, phone, email, city, birth, address, ownerA, ownerB,
-                        ownerA != null && ownerB != null && !ownerA.equals(ownerB)));
+        List<Pair> pairs;
+        // Each customer's attributes are read (and normalised) once, not once per candidate pair:
+        // fetching every pair's 16 columns over JDBC cost more than all the scoring. The pairs then
+        // come as two row numbers into that list and the exact-equality flags, computed by the engine.
+        List<Customer> customers = new ArrayList<>();
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE dup_customer_index AS SELECT row_number() OVER (ORDER BY"
+                + " customer_id) - 1 AS ix, * FROM (SELECT customer_id, name, city, address, owner_salesperson"
+                + " FROM int_duplicate_candidates UNION SELECT duplicate_customer_id, duplicate_name,"
+                + " duplicate_city, duplicate_address, duplicate_owner_salesperson FROM int_duplicate_candidates)");
+        try {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT ix, customer_id, name, city, address, owner_salesperson FROM dup_customer_index ORDER BY ix")) {
+                while (rs.next()) {
+                    if (rs.getLong(1) != customers.size()) {
+                        throw new IllegalStateException("int_duplicate_candidates: customer " + rs.getString(2)
+                                + " has more than one set of attributes");
+                    }
+                    String name = rs.getString(3);
+                    customers.add(new Customer(rs.getString(2), name, normaliseName(name), lowerTrim(rs.getString(4)),
+                            emptyToNull(normaliseName(rs.getString(5))), rs.getString(6)));
+                }
             }
+            for (int i = 1; i < customers.size(); i++) {
+                if (customers.get(i).id().equals(customers.get(i - 1).id())) {
+                    throw new IllegalStateException("int_duplicate_candidates: customer " + customers.get(i).id()
+                            + " has more than one set of attributes");
+                }
+            }
+            pairs = scorePairs(db, customers, withContact, min);
+        } finally {
+            Db.execute(db, "DROP TABLE IF EXISTS dup_customer_index");
         }
         pairs.sort(Comparator.comparing(Pair::claimConflict).reversed()
                 .thenComparing(Comparator.comparingDouble(Pair::similarity).reversed())
@@ -112,6 +115,45 @@ public final class DuplicateCustomersModel implements JavaModel {
                 out.append(p.claimConflict()).endRow();
             }
         }
+    }
+
+    /** A customer of some candidate pair: id, name as given and normalised, lower-case city, normalised address. */
+    record Customer(String id, String name, String normalisedName, String city, String address, String owner) {}
+
+    private static List<Pair> scorePairs(Connection db, List<Customer> customers, double withContact, double min)
+            throws SQLException {
+        List<Pair> pairs = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT a.ix, b.ix, coalesce(p.phone_key = p.duplicate_phone_key, false),"
+                        + " coalesce(p.email_key = p.duplicate_email_key, false),"
+                        + " coalesce(p.birth_date = p.duplicate_birth_date, false)"
+                        + " FROM int_duplicate_candidates p"
+                        + " JOIN dup_customer_index a ON a.customer_id = p.customer_id"
+                        + " JOIN dup_customer_index b ON b.customer_id = p.duplicate_customer_id")) {
+            while (rs.next()) {
+                Customer a = customers.get(rs.getInt(1)), b = customers.get(rs.getInt(2));
+                boolean phone = rs.getBoolean(3);
+                boolean email = rs.getBoolean(4);
+                boolean birth = rs.getBoolean(5);
+                boolean city = equalNonNull(a.city(), b.city());
+                boolean address = equalNonNull(a.address(), b.address());
+                // most candidate pairs (a name prefix in one city) can match no rule: names not compared
+                if (!phone && !email && !(city && (birth || address))) continue;
+                String nameA = a.normalisedName(), nameB = b.normalisedName();
+                double similarity = nameSimilarity(nameA, nameB);
+                String rule = phone && similarity >= withContact ? "phone_and_name"
+                        : email && similarity >= withContact ? "email"
+                        : city && similarity >= min && (birth || address) ? "name_and_city" : null;
+                if (rule == null) continue;
+                String[] chars = CodePoints.asChars(nameA, nameB);
+                double jw = nameA.isEmpty() && nameB.isEmpty() ? 1.0 : JARO_WINKLER.apply(chars[0], chars[1]);
+                String ownerA = a.owner(), ownerB = b.owner();
+                pairs.add(new Pair(a.id(), b.id(), a.name(), b.name(), rule,
+                        similarity, jw, phone, email, city, birth, address, ownerA, ownerB,
+                        ownerA != null && ownerB != null && !ownerA.equals(ownerB)));
+            }
+        }
+        return pairs;
     }
 
     /** NFKC, lower case, only letters and digits kept (Chinese characters are letters). Null -> "". */

@@ -11,11 +11,13 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.sql.Db;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@code marts/business_date=<date>/} and the warehouse DuckDB file (staging and mart tables,
  * quarantine, with table and column comments from the data dictionary). Both are built beside
  * their final place and moved in with one rename, so a reader sees the previous night or the new
- * one, never half of it. Rows are written sorted, so the same input gives the same files.
+ * one, never half of it. Rows are written sorted (on each table's unique key, see
+ * {@link #orderBy}), so the same input gives the same files.
  *
  * <p>Snapshots: each night's warehouse file is kept as
  * {@code snapshots/<business_date>-<execution>.duckdb}; {@code warehouse.duckdb} is a hard link to
@@ -75,13 +78,14 @@ public final class Publisher {
         Path staging = target.resolveSibling("." + target.getFileName() + ".incoming");
         deleteRecursively(staging);
         Files.createDirectories(staging);
-        List<String> tables = new ArrayList<>();
-        catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS).forEach(m -> tables.add(m.name()));
-        tables.add(QUARANTINE_TABLE);
-        for (String table : tables) {
-            Path file = staging.resolve(table + ".parquet");
-            Db.execute(work, "COPY (SELECT * FROM " + table + " ORDER BY ALL) TO " + Sql.literal(file)
-                    + " (FORMAT parquet, COMPRESSION zstd)");
+        Map<String, String> tables = new LinkedHashMap<>();
+        catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS)
+                .forEach(m -> tables.put(m.name(), orderBy(m)));
+        tables.put(QUARANTINE_TABLE, "ALL");
+        for (Map.Entry<String, String> table : tables.entrySet()) {
+            Path file = staging.resolve(table.getKey() + ".parquet");
+            Db.execute(work, "COPY (SELECT * FROM " + table.getKey() + " ORDER BY " + table.getValue() + ") TO "
+                    + Sql.literal(file) + " (FORMAT parquet, COMPRESSION zstd)");
         }
         Path previous = target.resolveSibling("." + target.getFileName() + ".previous");
         deleteRecursively(previous);
@@ -91,7 +95,7 @@ public final class Publisher {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         deleteRecursively(previous);
         log.info("[publish] {} Parquet files in {}", tables.size(), target);
-        return tables.stream().map(t -> t + ".parquet").toList();
+        return tables.keySet().stream().map(t -> t + ".parquet").toList();
     }
 
     private List<String> writeWarehouse(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
@@ -104,11 +108,11 @@ public final class Publisher {
         Db.execute(work, "ATTACH " + Sql.literal(incoming) + " AS published");
         try {
             for (SqlModel model : catalog.publishedModels()) {
-                copyTable(work, model.name());
+                copyTable(work, model.name(), orderBy(model));
                 comment(work, model.name(), model.doc());
                 tables.add(model.name());
             }
-            copyTable(work, QUARANTINE_TABLE);
+            copyTable(work, QUARANTINE_TABLE, "ALL");
             tables.add(QUARANTINE_TABLE);
             Db.execute(work, "CREATE TABLE published.warehouse_info AS SELECT " + Sql.literal(config.name())
                     + " AS job_name, DATE " + Sql.literal(date.toString()) + " AS business_date");
@@ -186,8 +190,19 @@ public final class Publisher {
         return delete;
     }
 
-    private static void copyTable(Connection work, String table) throws SQLException {
-        Db.execute(work, "CREATE TABLE published." + table + " AS SELECT * FROM " + table + " ORDER BY ALL");
+    private static void copyTable(Connection work, String table, String orderBy) throws SQLException {
+        Db.execute(work, "CREATE TABLE published." + table + " AS SELECT * FROM " + table + " ORDER BY " + orderBy);
+    }
+
+    /**
+     * The sort order of a published table: its declared unique key, which the transform step's
+     * data tests have just proved unique, so the order is total and the same input gives the same
+     * files; sorting on a few key columns is far cheaper than on every column. A table without a
+     * unique key (the quarantine) is sorted on all its columns.
+     */
+    static String orderBy(SqlModel model) {
+        List<String> key = model.doc() == null ? List.of() : model.doc().uniqueKey();
+        return key.isEmpty() ? "ALL" : key.stream().map(Sql::identifier).collect(Collectors.joining(", "));
     }
 
     private static void comment(Connection work, String table, ModelDoc doc) throws SQLException {
