@@ -173,7 +173,13 @@ public final class IncrementalBench {
             return h;
         }
         Path h = work.resolve("history");
+        String marker = "generated " + options.scale() + " customers, seed " + options.seed() + ", up to "
+                + options.lastDate() + "\n";
         if (Files.exists(h.resolve(".complete"))) {
+            if (!Files.readString(h.resolve(".complete")).equals(marker)) {
+                throw new IllegalArgumentException(h + " holds a history " + Files.readString(h.resolve(".complete")).trim()
+                        + ": use another --work folder for " + marker.trim());
+            }
             return h;
         }
         Bench.deleteTree(h);
@@ -181,7 +187,7 @@ public final class IncrementalBench {
                 options.seed(), options.lastDate(), h);
         new DataGenerator(new GeneratorOptions(options.scale(), options.seed(), h, 0, options.lastDate()))
                 .run(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        Files.writeString(h.resolve(".complete"), "generated\n");
+        Files.writeString(h.resolve(".complete"), marker);
         return h;
     }
 

@@ -22,7 +22,7 @@ public final class IncrementalPrinter {
                 + "(%,d invoices) deleted by feeds, %,d contacts flagged deleted", c.customersUpdatedLate(),
                 c.invoicesLandedUnpaidThenPaid(), c.ordersDeleted(), c.invoicesDeleted(), c.contactsFlaggedDeleted());
         out.append('\n');
-        line(out, "%-12s %-10s %9s %8s %12s %9s %9s  %s", "run", "date", "wall s", "of full", "delta rows", "heap MiB",
+        line(out, "%-12s %-10s %9s %8s %12s %9s %9s  %s", "run", "date", "wall s", "of full", "rows", "heap MiB",
                 "RSS MiB", "steps (s)");
         IncrementalReport.RunFigures f = r.fullRun();
         line(out, "%-12s %-10s %9.1f %8s %12s %9.0f %9.0f  %s", "full", r.lastDate(), f.wallSeconds(), "1.00",
@@ -33,6 +33,7 @@ public final class IncrementalPrinter {
                     n.fractionOfFull(), String.format(Locale.ROOT, "%,d", n.deltaRows()), nr.peakHeapUsedMiB(),
                     nr.peakRssMiB(), steps(nr.steps()));
         }
+        line(out, "(rows: input rows of the full run; rows landed for a night, deletion feeds included)");
         out.append('\n');
         IncrementalReport.Summary s = r.summary();
         line(out, "full run: %.1f s; night 1 (initial load): %.1f s = %.2f of the full run", s.fullRunSeconds(),
