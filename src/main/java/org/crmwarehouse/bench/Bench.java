@@ -161,9 +161,14 @@ public final class Bench {
      * {@code -cp <classpath> CrmWarehouse} (tests, IDEs), then {@code run --config <config>}.
      */
     List<String> childCommand(Path gcLog, Path config) throws IOException {
+        return childCommand(options.heap(), gcLog, List.of("run", "--config", config.toString()));
+    }
+
+    /** {@code java -Xmx<heap> -Xlog:gc*:file=<gcLog> <this application> <args...>}. */
+    static List<String> childCommand(String heap, Path gcLog, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + options.heap());
+        command.add("-Xmx" + heap);
         command.add("-Xlog:gc*:file=" + gcLog);
         String classPath = System.getProperty("java.class.path");
         Optional<Path> bootJar = bootJar(classPath);
@@ -175,9 +180,7 @@ public final class Bench {
             command.add(classPath);
             command.add(MAIN_CLASS);
         }
-        command.add("run");
-        command.add("--config");
-        command.add(config.toString());
+        command.addAll(args);
         return command;
     }
 
@@ -201,7 +204,7 @@ public final class Bench {
      * /proc/&lt;pid&gt;/status until it exits; the last reading is within {@value #RSS_POLL_MILLIS} ms
      * of the end. Returns KiB, or -1 without /proc.
      */
-    private static long pollPeakRss(Process child) throws InterruptedException {
+    static long pollPeakRss(Process child) throws InterruptedException {
         Path status = Path.of("/proc", Long.toString(child.pid()), "status");
         long peak = -1;
         while (child.isAlive()) {
@@ -303,7 +306,7 @@ public final class Bench {
                 report.run(), report.steps(), report.layers(), report.models(), report.memory(), comparison);
     }
 
-    private static BenchReport.Machine machine(double loadBefore, double loadAfter) {
+    static BenchReport.Machine machine(double loadBefore, double loadAfter) {
         double memoryGiB = -1;
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             memoryGiB = os.getTotalMemorySize() / (1024.0 * 1024 * 1024);
@@ -312,7 +315,7 @@ public final class Bench {
                 System.getProperty("java.version"));
     }
 
-    private static double loadAverage() {
+    static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
@@ -328,7 +331,7 @@ public final class Bench {
         return b > 0 ? a / b : Double.NaN;
     }
 
-    private static String tail(Path log) throws IOException {
+    static String tail(Path log) throws IOException {
         if (!Files.exists(log)) {
             return "(no log)";
         }
@@ -336,7 +339,7 @@ public final class Bench {
         return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
     }
 
-    private static void deleteTree(Path folder) throws IOException {
+    static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }

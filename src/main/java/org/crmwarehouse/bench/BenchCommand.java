@@ -10,7 +10,13 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", description = {
         "Generate N customers, run the nightly job on them in a child JVM and report generation time,",
         "time per step and per model (as shares of the run), input rows/s, peak Java heap and peak RSS.",
-        "Writes <work>/bench-report.json."})
+        "Writes <work>/bench-report.json.",
+        "With --incremental-nights N: split the history into N nights (night 1 everything up to the last",
+        "date minus N-1 days, then one day each, with late updates and deletions), run one full run over",
+        "the final state and the N nights incrementally, each in a child JVM, compare the last night's",
+        "Parquet tables with the full run's and report each night's time as a fraction of the full run.",
+        "Resumable: run the same command again to continue after the last finished night. Exit 1 when a",
+        "table differs. Writes <work>/incremental-report.json and .txt."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scale", description = "Customers to generate (required unless --input is given).")
@@ -40,6 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "15", description = "Models to list, slowest first (0: all; the JSON has all). Default ${DEFAULT-VALUE}.")
     int top;
 
+    @Option(names = "--incremental-nights", description = "Nights of the incremental benchmark (at least 2; 0, the default: the ordinary bench).")
+    int incrementalNights;
+
     @Override
     public Integer call() throws Exception {
         if (input == null && scale == null) {
@@ -49,8 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--heap must look like 512m or 1g, was " + heap);
         }
         Path folder = work != null ? work
-                : Path.of("var", "bench", input != null ? String.valueOf(input.toAbsolutePath().normalize().getFileName())
-                        : "scale-" + scale);
+                : Path.of("var", "bench", (incrementalNights != 0 ? "incremental-" + incrementalNights + "-" : "")
+                        + (input != null ? String.valueOf(input.toAbsolutePath().normalize().getFileName()) : "scale-" + scale));
+        if (incrementalNights != 0) {
+            return incremental(folder);
+        }
         Bench bench = new Bench(new Bench.Options(scale == null ? 0 : scale, seed, folder, input, keep, heap, date,
                 baseline), System.out);
         BenchReport report = bench.run();
@@ -58,5 +70,19 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.print(BenchPrinter.format(report, top));
         System.out.println("report: " + bench.reportFile().toAbsolutePath().normalize());
         return 0;
+    }
+
+    private int incremental(Path folder) throws Exception {
+        if (keep || baseline != null) {
+            throw new IllegalArgumentException("--keep and --baseline do not apply with --incremental-nights "
+                    + "(the work folder is always kept: it is how an interrupted run resumes)");
+        }
+        IncrementalBench bench = new IncrementalBench(new IncrementalBench.Options(scale == null ? 0 : scale, seed,
+                incrementalNights, folder, input, heap, date), System.out);
+        IncrementalReport report = bench.run();
+        System.out.println();
+        System.out.print(IncrementalPrinter.format(report));
+        System.out.println("report: " + bench.reportFile() + " (and " + bench.textReportFile().getFileName() + ")");
+        return report.comparison().passed() ? 0 : 1;
     }
 }

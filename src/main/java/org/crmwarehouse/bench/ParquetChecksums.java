@@ -1,0 +1,68 @@
+package org.crmwarehouse.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.Sql;
+
+/**
+ * Content checksums of the Parquet tables one night published, for comparing two ways of building
+ * the same night (e.g. incremental nights against one full run): only the published files are
+ * read, never the job's internals.
+ */
+public final class ParquetChecksums {
+    private ParquetChecksums() {
+    }
+
+    /** The folder a night's Parquet tables are published in. */
+    public static Path martsFolder(Path output, LocalDate businessDate) {
+        return output.resolve("marts").resolve("business_date=" + businessDate);
+    }
+
+    /** Table file name -> {@code <row count>:<md5 of the rows as text, sorted, newline-separated>}. */
+    public static Map<String, String> of(Path output, LocalDate businessDate) throws IOException, SQLException {
+        Map<String, String> sums = new TreeMap<>();
+        try (Connection db = Db.inMemory()) {
+            for (Path f : files(output, businessDate)) {
+                sums.put(f.getFileName().toString(), Db.queryStrings(db, "SELECT count(*) || ':' || coalesce(md5("
+                        + "string_agg(r, chr(10) ORDER BY r)), '') FROM (SELECT CAST(t AS VARCHAR) AS r FROM read_parquet("
+                        + Sql.literal(f) + ") t)").get(0));
+            }
+        }
+        return sums;
+    }
+
+    /**
+     * Rows of a published quarantine file counted per entity and reason code ({@code entity/REASON}
+     * -> rows), or an empty map without the file. Its rows name the source file and line, which
+     * differ between one full run and nightly files, so it is compared by these counts.
+     */
+    public static Map<String, Long> quarantineCounts(Path parquet) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        if (!Files.exists(parquet)) {
+            return counts;
+        }
+        try (Connection db = Db.inMemory()) {
+            for (String row : Db.queryStrings(db, "SELECT k || '=' || n FROM (SELECT entity || '/' || reason_code AS k, "
+                    + "count(*) AS n FROM read_parquet(" + Sql.literal(parquet) + ") GROUP BY 1) ORDER BY k")) {
+                int eq = row.lastIndexOf('=');
+                counts.put(row.substring(0, eq), Long.parseLong(row.substring(eq + 1)));
+            }
+        }
+        return counts;
+    }
+
+    private static List<Path> files(Path output, LocalDate businessDate) throws IOException {
+        try (Stream<Path> list = Files.list(martsFolder(output, businessDate))) {
+            return list.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        }
+    }
+}
