@@ -136,18 +136,29 @@ public final class IncrementalBench {
                         Bench.deleteTree(work.resolve("inc-out"));
                         Bench.deleteTree(work.resolve("repo-inc"));
                     }
+                    // an attempt that started and never finished: this run resumes it at its failed step
+                    Path started = work.resolve("runs").resolve("night-%02d.started".formatted(i));
+                    boolean resumed = i > 1 && Files.exists(started);
+                    Path log = work.resolve("logs").resolve("night-%02d.log".formatted(i));
+                    if (resumed && Files.exists(log)) {
+                        Files.move(log, log.resolveSibling("night-%02d.interrupted.log".formatted(i)),
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.writeString(started, java.time.Instant.now() + "\n");
                     Map<String, Long> delta = land(db, i);
                     IncrementalReport.RunFigures r = runChild("night-%02d".formatted(i), incConfig, nightDate(i),
                             work.resolve("inc-out"));
                     night = new IncrementalReport.Night(i, nightDate(i).toString(),
                             delta.values().stream().mapToLong(Long::longValue).sum(), delta, r,
-                            Bench.ratio(r.wallSeconds(), full.wallSeconds()));
+                            Bench.ratio(r.wallSeconds(), full.wallSeconds()), resumed);
                     Files.writeString(done, json.writeValueAsString(night) + "\n");
+                    Files.deleteIfExists(started);
                     runNow++;
                 }
                 nights.add(night);
-                progress.printf("night %d/%d %s: %.1f s (%.2f of the full run), %,d delta rows%s%n", i, options.nights(),
-                        night.date(), night.run().wallSeconds(), night.fractionOfFull(), night.deltaRows(),
+                progress.printf("night %d/%d %s: %.1f s (%.2f of the full run), %,d delta rows%s%s%n", i,
+                        options.nights(), night.date(), night.run().wallSeconds(), night.fractionOfFull(), night.deltaRows(),
+                        night.wasResumed() ? " (resumed after an interruption: partial time, not in the statistics)" : "",
                         earlier ? " (done earlier)" : "");
             }
         }
@@ -439,7 +450,8 @@ public final class IncrementalBench {
     static IncrementalReport.Summary summary(IncrementalReport.RunFigures full, List<IncrementalReport.Night> nights) {
         double fullSeconds = full.wallSeconds();
         double initial = nights.isEmpty() ? Double.NaN : nights.get(0).run().wallSeconds();
-        double[] daily = nights.stream().skip(1).mapToDouble(n -> n.run().wallSeconds()).sorted().toArray();
+        double[] daily = nights.stream().skip(1).filter(n -> !n.wasResumed()).mapToDouble(n -> n.run().wallSeconds())
+                .sorted().toArray();
         double median = median(daily);
         double mean = daily.length == 0 ? Double.NaN : java.util.Arrays.stream(daily).average().orElse(Double.NaN);
         return new IncrementalReport.Summary(fullSeconds, initial, Bench.ratio(initial, fullSeconds), daily.length,

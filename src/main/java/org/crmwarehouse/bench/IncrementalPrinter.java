@@ -29,9 +29,9 @@ public final class IncrementalPrinter {
                 String.format(Locale.ROOT, "%,d", f.inputRows()), f.peakHeapUsedMiB(), f.peakRssMiB(), steps(f.steps()));
         for (IncrementalReport.Night n : r.nights()) {
             IncrementalReport.RunFigures nr = n.run();
-            line(out, "%-12s %-10s %9.1f %8.2f %12s %9.0f %9.0f  %s", "night " + n.night(), n.date(), nr.wallSeconds(),
+            line(out, "%-12s %-10s %9.1f %8.2f %12s %9.0f %9.0f  %s%s", "night " + n.night(), n.date(), nr.wallSeconds(),
                     n.fractionOfFull(), String.format(Locale.ROOT, "%,d", n.deltaRows()), nr.peakHeapUsedMiB(),
-                    nr.peakRssMiB(), steps(nr.steps()));
+                    nr.peakRssMiB(), steps(nr.steps()), n.wasResumed() ? "  [resumed: partial, not in the statistics]" : "");
         }
         line(out, "(rows: input rows of the full run; rows landed for a night, deletion feeds included)");
         out.append('\n');

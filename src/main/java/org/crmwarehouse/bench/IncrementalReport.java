@@ -48,14 +48,23 @@ public record IncrementalReport(
      *                       deletion feeds included)
      * @param deltaRowsByFile landed file -> its delta rows
      * @param fractionOfFull the night's wall time over the full run's
+     * @param resumed        true when an earlier attempt of the night was interrupted (the bench
+     *                       or its machine stopped) and this run resumed it at the failed step: its
+     *                       time is partial, so it is left out of the daily statistics (null in
+     *                       reports written before this was recorded: false)
      */
     public record Night(int night, String date, long deltaRows, Map<String, Long> deltaRowsByFile, RunFigures run,
-                        double fractionOfFull) {
+                        double fractionOfFull, Boolean resumed) {
+
+        public boolean wasResumed() {
+            return Boolean.TRUE.equals(resumed);
+        }
     }
 
     /**
      * @param initialLoadFraction night 1 (everything up to the first day) over the full run
-     * @param dailyNights         the nights after the initial load that are in the statistics
+     * @param dailyNights         the nights after the initial load that are in the statistics (not
+     *                            the resumed ones, whose time is partial)
      */
     public record Summary(double fullRunSeconds, double initialLoadSeconds, double initialLoadFraction,
                           int dailyNights, double medianDailySeconds, double meanDailySeconds,

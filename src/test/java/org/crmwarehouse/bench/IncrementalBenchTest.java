@@ -39,7 +39,9 @@ class IncrementalBenchTest {
     static Path work;
     static Run first;
     static Run second;
+    static Run third;
     static List<FileTime> markersAfterFirst;
+    static List<FileTime> markersAfterSecond;
 
     record Run(int exit, String printed, JsonNode report) {
     }
@@ -50,6 +52,11 @@ class IncrementalBenchTest {
         first = bench(work);
         markersAfterFirst = markers(work);
         second = bench(work);
+        markersAfterSecond = markers(work);
+        // an interrupted night 3: it had started (its marker) and never finished (no night-03.json)
+        Files.delete(work.resolve("runs").resolve("night-03.json"));
+        Files.writeString(work.resolve("runs").resolve("night-03.started"), "interrupted\n");
+        third = bench(work);
     }
 
     static Run bench(Path folder) throws IOException {
@@ -138,13 +145,27 @@ class IncrementalBenchTest {
     }
 
     @Test
+    void aNightThatWasInterruptedIsRunAgainAndLeftOutOfTheStatistics() {
+        assertThat(third.exit()).as(third.printed()).isZero();
+        assertThat(third.report().path("nightsRunNow").asInt()).isEqualTo(1);
+        JsonNode night3 = third.report().path("nights").get(2);
+        assertThat(night3.path("resumed").asBoolean()).isTrue();
+        assertThat(third.report().path("nights").get(1).path("resumed").asBoolean()).isFalse();
+        // nights 2..3 are the daily nights; only night 2 is whole
+        assertThat(third.report().path("summary").path("dailyNights").asInt()).isEqualTo(1);
+        assertThat(third.printed()).contains("night 3/3 2026-06-30", "resumed after an interruption");
+        assertThat(third.report().path("comparison").path("passed").asBoolean()).isTrue();
+        assertThat(Files.exists(work.resolve("runs").resolve("night-03.started"))).isFalse();
+    }
+
+    @Test
     void aSecondInvocationResumesWithoutRunningAgain() throws IOException {
         assertThat(second.exit()).as(second.printed()).isZero();
         assertThat(second.report().path("nightsRunNow").asInt()).isZero();
         assertThat(second.report().path("fullRunRunNow").asBoolean()).isFalse();
         assertThat(second.report().path("nights").size()).isEqualTo(3);
         assertThat(second.printed()).contains("full run: done earlier", "night 3/3 2026-06-30", "(done earlier)");
-        assertThat(markers(work)).isEqualTo(markersAfterFirst);
+        assertThat(markersAfterSecond).isEqualTo(markersAfterFirst);
     }
 
     @Test
