@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Order of checks: column rules first (required, type, allowed, range, future dates), then
  * duplicate keys among the rows that passed them (first line wins), then references against the
  * valid rows of the referenced entity. A row that fails any check is quarantined whole.
+ *
+ * <p>An incremental source is validated by its delta instead ({@link IncrementalValidation}), with
+ * the same checks ({@link #buildTyped}, {@link #check}) over the rows whose outcome may change.
  */
 public final class ContractValidator {
     private static final Logger log = LoggerFactory.getLogger(ContractValidator.class);
