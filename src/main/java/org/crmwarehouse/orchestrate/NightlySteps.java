@@ -3,6 +3,7 @@ package org.crmwarehouse.orchestrate;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -72,15 +73,8 @@ public final class NightlySteps {
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
             }
-            List<RunReport.QuarantineCount> quarantine = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT entity, reason_code, column_name, count(DISTINCT line) FROM quarantine "
-                            + "GROUP BY ALL ORDER BY 1, 4 DESC, 2, 3")) {
-                while (rs.next()) {
-                    quarantine.add(new RunReport.QuarantineCount(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getLong(4)));
-                }
-            }
+            List<RunReport.QuarantineCount> quarantine = quarantineCounts(db, "quarantine_tonight");
+            List<RunReport.QuarantineCount> carried = quarantineCounts(db, "quarantine_carried");
             List<RunReport.TableRows> tables = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT model, layer, rows, millis FROM audit_models")) {
@@ -91,13 +85,26 @@ public final class NightlySteps {
             var jsonFile = run.config().reportFolder(run.businessDate()).resolve("run-report.json");
             var textFile = run.config().reportFolder(run.businessDate()).resolve("run-report.txt");
             report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
-                    execution.getId(), stepTimes(execution), sources, quarantine, tables, reconciled,
+                    execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
                             run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()));
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
         }
+    }
+
+    /** Rows per entity, reason and column of a quarantine table or view (see ContractValidator). */
+    private static List<RunReport.QuarantineCount> quarantineCounts(Connection db, String table) throws SQLException {
+        List<RunReport.QuarantineCount> counts = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, reason_code, column_name, "
+                + "count(DISTINCT line) FROM " + table + " GROUP BY ALL ORDER BY 1, 4 DESC, 2, 3")) {
+            while (rs.next()) {
+                counts.add(new RunReport.QuarantineCount(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getLong(4)));
+            }
+        }
+        return counts;
     }
 
     private static List<RunReport.StepTime> stepTimes(JobExecution execution) {

@@ -3,7 +3,12 @@ package org.crmwarehouse.report;
 import java.util.List;
 import org.crmwarehouse.validate.SourceAudit;
 
-/** What one night did: rows per source and table, quarantine reasons, time per step, outputs. */
+/**
+ * What one night did: rows per source and table, quarantine reasons, time per step, outputs.
+ * {@code quarantine} counts the rows quarantined from what the night read (reconciling with
+ * {@code sources}); {@code quarantineCarried} the other rows of incremental sources' published
+ * quarantine, which did not change tonight (still invalid, or invalid now that a parent left).
+ */
 public record RunReport(
         String job,
         String configFile,
@@ -12,6 +17,7 @@ public record RunReport(
         List<StepTime> steps,
         List<SourceAudit> sources,
         List<QuarantineCount> quarantine,
+        List<QuarantineCount> quarantineCarried,
         List<TableRows> tables,
         boolean reconciled,
         Outputs outputs) {

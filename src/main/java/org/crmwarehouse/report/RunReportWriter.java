@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.crmwarehouse.validate.SourceAudit;
 import tools.jackson.databind.SerializationFeature;
@@ -31,13 +32,10 @@ public final class RunReportWriter {
         out.append(r.reconciled()
                 ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
                 : "WARNING: row counts do not reconcile.\n");
-        if (!r.quarantine().isEmpty()) {
-            out.append("\nQuarantined rows by reason (query the quarantine table for lines and raw text):\n");
-            for (RunReport.QuarantineCount q : r.quarantine()) {
-                out.append(String.format(Locale.ROOT, "  %-16s %-18s %-24s %,10d%n", q.entity(), q.reasonCode(),
-                        q.columnName() == null ? "" : q.columnName(), q.rows()));
-            }
-        }
+        counts(out, "\nQuarantined rows by reason (query the quarantine table for lines and raw text):\n",
+                r.quarantine());
+        counts(out, "\nAlso in the quarantine table: rows of incremental sources that did not change tonight (still "
+                + "invalid, or invalid now that a parent left):\n", r.quarantineCarried());
         out.append(String.format(Locale.ROOT, "%n%-44s %-13s %12s %10s%n", "Table", "layer", "rows", "build ms"));
         for (RunReport.TableRows t : r.tables()) {
             out.append(String.format(Locale.ROOT, "%-44s %-13s %,12d %,10d%n", t.table(), t.layer(), t.rows(),
@@ -52,6 +50,17 @@ public final class RunReportWriter {
         out.append("  Parquet marts     ").append(r.outputs().parquetFolder()).append('\n');
         out.append("  Run report        ").append(r.outputs().reportJson()).append('\n');
         return out.toString();
+    }
+
+    private static void counts(StringBuilder out, String title, List<RunReport.QuarantineCount> counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        out.append(title);
+        for (RunReport.QuarantineCount q : counts) {
+            out.append(String.format(Locale.ROOT, "  %-16s %-18s %-24s %,10d%n", q.entity(), q.reasonCode(),
+                    q.columnName() == null ? "" : q.columnName(), q.rows()));
+        }
     }
 
     private static String truncate(String s, int width) {

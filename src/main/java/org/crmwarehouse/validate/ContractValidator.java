@@ -44,6 +44,9 @@ public final class ContractValidator {
                 + "line BIGINT, column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
         Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", entity, source, line, column_name, "
                 + "reason_code, value, detail, raw_text FROM extract_rejects");
+        // an incremental source's quarantine is its whole current one; the rows of tonight's delta
+        // among them go here too, for the threshold message and the run report
+        Db.execute(db, "CREATE OR REPLACE TABLE quarantine_delta AS SELECT * FROM quarantine LIMIT 0");
         List<SourceAudit> audits = new ArrayList<>();
         for (EntityContract entity : contract.inReferenceOrder()) {
             long started = System.nanoTime();
@@ -64,6 +67,7 @@ public final class ContractValidator {
                 + Sql.literal(org.crmwarehouse.extract.IncrementalExtractor.STATE)) > 0) {
             Db.execute(db, "DETACH " + org.crmwarehouse.extract.IncrementalExtractor.STATE);
         }
+        createTonightViews(db, config);
         for (String rawFile : config.raw().keySet()) {
             audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString()));
         }
@@ -91,6 +95,23 @@ public final class ContractValidator {
                 + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
                 + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
         Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues");
+    }
+
+    /**
+     * {@code quarantine_tonight}: the rows quarantined from what tonight read (all of a full
+     * source's, the delta's of an incremental one), which the audit counts; {@code
+     * quarantine_carried}: the other rows of incremental sources' current quarantine (still
+     * invalid from an earlier night, or invalid now that a parent left).
+     */
+    private static void createTonightViews(Connection db, JobConfig config) throws SQLException {
+        List<String> incremental = config.sources().entrySet().stream().filter(s -> s.getValue().isIncremental())
+                .map(s -> Sql.literal(s.getKey())).sorted().toList();
+        String inIncremental = incremental.isEmpty() ? "FALSE" : "entity IN (" + String.join(", ", incremental) + ")";
+        Db.execute(db, "CREATE OR REPLACE VIEW quarantine_tonight AS SELECT * FROM quarantine WHERE NOT ("
+                + inIncremental + ") UNION ALL SELECT * FROM quarantine_delta");
+        Db.execute(db, "CREATE OR REPLACE VIEW quarantine_carried AS SELECT * FROM quarantine q WHERE " + inIncremental
+                + " AND NOT EXISTS (SELECT 1 FROM quarantine_delta d WHERE d.entity = q.entity AND d.source = q.source "
+                + "AND d.line = q.line)");
     }
 
     static FileSpec fileOf(SourceSpec source) {

@@ -161,9 +161,14 @@ public final class IncrementalValidation {
                 + "reason_code, value, detail, raw_text FROM " + S + ".quarantined_" + e + " ORDER BY line, column_name");
         long copyMs = (System.nanoTime() - copyStarted) / 1_000_000;
 
-        // the audit: tonight's delta (raw_<entity>, written by the extract step) and where its keys are now
+        // tonight's delta (raw_<entity>, written by the extract step): the audit counts where its keys are now
         String delta = "(SELECT _key FROM " + S + "._changes WHERE " + thisEntity + " AND business_date = " + night
                 + " AND NOT deleted AND _key IN (SELECT _key FROM " + S + "." + e + "))";
+        Db.execute(db, "INSERT INTO quarantine_delta SELECT * FROM quarantine q WHERE " + thisEntity + " AND EXISTS ("
+                + "SELECT 1 FROM " + S + "." + e + " r WHERE r._source = q.source AND r._line = q.line AND r._key IN "
+                + delta + ")");
+        Db.execute(db, "INSERT INTO quarantine_delta SELECT " + night + ", entity, source, line, column_name, reason_code, "
+                + "value, detail, raw_text FROM extract_rejects WHERE " + thisEntity);
         long read = Db.queryLong(db, "SELECT count(*) FROM raw_" + e);
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE " + thisEntity);
         long loaded = Db.queryLong(db, "SELECT count(*) FROM " + S + ".valid_" + e + " WHERE _key IN " + delta);

@@ -53,7 +53,7 @@ public final class QuarantinePolicy {
                 .append(") > reject_threshold ").append(threshold)
                 .append(own ? " (sources." + audit.entity() + ".reject_threshold)" : " (job-wide)");
         List<String> reasons = new ArrayList<>();
-        String where = " FROM quarantine WHERE entity = " + Sql.literal(audit.entity());
+        String where = " FROM quarantine_tonight WHERE entity = " + Sql.literal(audit.entity());
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT reason_code, column_name, "
                 + "count(DISTINCT line) AS n" + where + " GROUP BY ALL ORDER BY n DESC, reason_code, column_name "
                 + "LIMIT " + TOP_REASONS)) {

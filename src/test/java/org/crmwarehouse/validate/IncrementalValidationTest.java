@@ -1,6 +1,7 @@
 package org.crmwarehouse.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +67,9 @@ class IncrementalValidationTest {
                     "orders|UNKNOWN_REFERENCE|customer_id|C9");
             assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 1),
                     new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
+            // the first night read every row: all of the quarantine is tonight's
+            assertThat(reasons(db, "quarantine_tonight")).isEqualTo(reasons(db));
+            assertThat(reasons(db, "quarantine_carried")).isEmpty();
         }
 
         Files.writeString(landing.resolve("customers-2.csv"), CUSTOMERS + C9);
@@ -86,6 +90,9 @@ class IncrementalValidationTest {
                     new SourceAudit("orders", "orders-*.csv", 1, 1, 0));
             assertThat(Db.queryStrings(db, "SELECT DISTINCT business_date::VARCHAR FROM quarantine"))
                     .containsExactly(NIGHT2.toString());
+            // none of tonight's delta is quarantined; the three rows above did not change tonight
+            assertThat(reasons(db, "quarantine_tonight")).isEmpty();
+            assertThat(reasons(db, "quarantine_carried")).isEqualTo(reasons(db));
             incValid = allValid(db);
             incReasons = reasons(db);
             state = state(inc);
@@ -125,8 +132,49 @@ class IncrementalValidationTest {
         }
     }
 
+    /**
+     * The reject threshold of an incremental source judges tonight's delta, and its message names
+     * tonight's reasons and lines only. Night 1 (2026-03-01) quarantines C3 (FUTURE_DATE);
+     * night 2 (2026-03-05, C3 still in the future) lands C5, referred by the unknown C8. With a
+     * threshold of 0 rows, by hand: 1 of 1 delta row quarantined, reason UNKNOWN_REFERENCE
+     * referrer_customer_id, example line 2 (C5's); C3's FUTURE_DATE is carried and
+     * must not appear.
+     */
+    @Test
+    void thresholdMessageNamesTonightsDeltaNotTheCarriedQuarantine() throws Exception {
+        Path landing = Files.createDirectories(tmp.resolve("landing"));
+        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + C3);
+        String sources = "  customers: {path: " + landing.resolve("customers-*.csv") + ", incremental: {files: new}}\n";
+        JobConfig lenient = config(tmp.resolve("lenient.yaml"), tmp.resolve("out"), sources);
+        try (Connection db = Db.inMemory()) {
+            night(db, lenient, NIGHT1);
+        }
+        String c5 = "C5,Fay,2026-03-02 09:00:00,C8\n";
+        Files.writeString(landing.resolve("customers-2.csv"), CUSTOMERS + c5);
+        JobConfig strict = config(tmp.resolve("strict.yaml"), tmp.resolve("out"), sources, "0");
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, strict, LocalDate.of(2026, 3, 5));
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 1, 0, 1));
+            assertThat(reasons(db, "quarantine_tonight"))
+                    .containsExactly("customers|UNKNOWN_REFERENCE|referrer_customer_id|C8");
+            assertThat(reasons(db, "quarantine_carried"))
+                    .containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00");
+            assertThatThrownBy(() -> QuarantinePolicy.enforce(db, strict, audits))
+                    .isInstanceOf(QuarantineThresholdException.class)
+                    .hasMessageContaining("customers (customers-*.csv): 1 of 1 rows quarantined (100.0%)")
+                    // raw text is the row rebuilt in the contract's column order (as for any source)
+                    .hasMessageContaining("top reasons: UNKNOWN_REFERENCE referrer_customer_id x1; e.g. line 2: \"C5,Fay,")
+                    .hasMessageNotContaining("FUTURE_DATE");
+        }
+    }
+
     private static JobConfig config(Path file, Path output, String sources) throws Exception {
-        Files.writeString(file, "name: t\noutput: " + output + "\nreject_threshold: \"100%\"\nsources:\n" + sources);
+        return config(file, output, sources, "\"100%\"");
+    }
+
+    private static JobConfig config(Path file, Path output, String sources, String threshold) throws Exception {
+        Files.writeString(file, "name: t\noutput: " + output + "\nreject_threshold: " + threshold + "\nsources:\n"
+                + sources);
         return new JobConfigLoader(Contract.standard()).load(file);
     }
 
@@ -154,7 +202,11 @@ class IncrementalValidationTest {
     }
 
     private static List<String> reasons(Connection db) throws Exception {
-        return QueryRows.of(db, "SELECT entity, reason_code, column_name, value FROM quarantine ORDER BY ALL", "|", "");
+        return reasons(db, "quarantine");
+    }
+
+    private static List<String> reasons(Connection db, String table) throws Exception {
+        return QueryRows.of(db, "SELECT entity, reason_code, column_name, value FROM " + table + " ORDER BY ALL", "|", "");
     }
 
     private static String state(JobConfig config) throws Exception {
