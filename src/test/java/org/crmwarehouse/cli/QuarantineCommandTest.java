@@ -72,6 +72,12 @@ class QuarantineCommandTest {
     }
 
     @Test
+    void aCompletedNightLeavesNoWorkFolderAndAFailedOneKeepsItsForTheRestart() {
+        assertThat(tmp.resolve("out/work/2026-03-31")).doesNotExist();
+        assertThat(tmp.resolve("out/work/2026-04-01/build.duckdb")).exists();
+    }
+
+    @Test
     void withoutADateTheCommandShowsTheWarehouseThatIsTheLatestNight() {
         Cli.Result r = Cli.run("quarantine", "--config", config.toString());
         assertThat(r.exit()).isZero();
