@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * their invoices, by deletion feeds) and contacts (by an {@code is_deleted} flag) are deleted on a
  * later night. The final state (history with the updates applied and the deletions removed) is
  * written separately, from the same history and change tables, as the input of one ordinary full
- * run. The full run and then each night run as {@code crm-warehouse run} in a child JVM (each
+ * run. The full run, each night, then the full run again run as {@code crm-warehouse run} in a child JVM (each
  * night's files are landed just before it runs); finally every Parquet table of the last night is
  * compared with the full run's by content.
  *
@@ -163,11 +163,30 @@ public final class IncrementalBench {
             }
         }
 
+        // The full run again, now: nights run for hours, and a machine whose speed drifts meanwhile
+        // would bias a fraction of a full run measured only before them. Same input, same output.
+        Path afterRunFile = work.resolve("runs").resolve("full-after.json");
+        boolean afterNow = false;
+        IncrementalReport.RunFigures after;
+        if (Files.exists(afterRunFile)) {
+            after = json.readValue(Files.readString(afterRunFile), IncrementalReport.RunFigures.class);
+            progress.printf("full run after the nights: done earlier (%.1f s)%n", after.wallSeconds());
+        } else {
+            progress.printf("full run again, after the nights (%s)...%n", options.lastDate());
+            Bench.deleteTree(work.resolve("full-out"));
+            Bench.deleteTree(work.resolve("repo-full"));
+            after = runChild("full-after", fullConfig, options.lastDate(), work.resolve("full-out"));
+            Files.writeString(afterRunFile, json.writeValueAsString(after) + "\n");
+            afterNow = true;
+            progress.printf("full run after the nights: %.1f s (%.2f of the first)%n", after.wallSeconds(),
+                    Bench.ratio(after.wallSeconds(), full.wallSeconds()));
+        }
+
         IncrementalReport.Comparison comparison = compare(work.resolve("full-out"), work.resolve("inc-out"));
         IncrementalReport report = new IncrementalReport(count(split, "h_customers"), options.seed(), history.toString(),
-                options.lastDate().toString(), options.nights(), runNow, fullNow,
-                Bench.machine(loadBefore, Bench.loadAverage()), changes(split), full, nights, summary(full, nights),
-                comparison);
+                options.lastDate().toString(), options.nights(), runNow, fullNow, afterNow,
+                Bench.machine(loadBefore, Bench.loadAverage()), changes(split), full, after, nights,
+                summary(full, after, nights), comparison);
         Files.writeString(reportFile(), json.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
         Files.writeString(textReportFile(), IncrementalPrinter.format(report), StandardCharsets.UTF_8);
         return report;
@@ -447,15 +466,18 @@ public final class IncrementalBench {
                 differing, history, qFull, qLast, qSame);
     }
 
-    static IncrementalReport.Summary summary(IncrementalReport.RunFigures full, List<IncrementalReport.Night> nights) {
+    static IncrementalReport.Summary summary(IncrementalReport.RunFigures full, IncrementalReport.RunFigures after,
+            List<IncrementalReport.Night> nights) {
         double fullSeconds = full.wallSeconds();
+        double bothFull = (fullSeconds + after.wallSeconds()) / 2;
         double initial = nights.isEmpty() ? Double.NaN : nights.get(0).run().wallSeconds();
         double[] daily = nights.stream().skip(1).filter(n -> !n.wasResumed()).mapToDouble(n -> n.run().wallSeconds())
                 .sorted().toArray();
         double median = median(daily);
         double mean = daily.length == 0 ? Double.NaN : java.util.Arrays.stream(daily).average().orElse(Double.NaN);
         return new IncrementalReport.Summary(fullSeconds, initial, Bench.ratio(initial, fullSeconds), daily.length,
-                median, mean, Bench.ratio(median, fullSeconds), Bench.ratio(mean, fullSeconds));
+                median, mean, Bench.ratio(median, fullSeconds), Bench.ratio(mean, fullSeconds), after.wallSeconds(),
+                Bench.ratio(after.wallSeconds(), fullSeconds), Bench.ratio(median, bothFull));
     }
 
     static double median(double[] sorted) {

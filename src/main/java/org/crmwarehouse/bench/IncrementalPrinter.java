@@ -27,12 +27,16 @@ public final class IncrementalPrinter {
         IncrementalReport.RunFigures f = r.fullRun();
         line(out, "%-12s %-10s %9.1f %8s %12s %9.0f %9.0f  %s", "full", r.lastDate(), f.wallSeconds(), "1.00",
                 String.format(Locale.ROOT, "%,d", f.inputRows()), f.peakHeapUsedMiB(), f.peakRssMiB(), steps(f.steps()));
+        IncrementalReport.RunFigures a = r.fullRunAfter();
         for (IncrementalReport.Night n : r.nights()) {
             IncrementalReport.RunFigures nr = n.run();
             line(out, "%-12s %-10s %9.1f %8.2f %12s %9.0f %9.0f  %s%s", "night " + n.night(), n.date(), nr.wallSeconds(),
                     n.fractionOfFull(), String.format(Locale.ROOT, "%,d", n.deltaRows()), nr.peakHeapUsedMiB(),
                     nr.peakRssMiB(), steps(nr.steps()), n.wasResumed() ? "  [resumed: partial, not in the statistics]" : "");
         }
+        line(out, "%-12s %-10s %9.1f %8.2f %12s %9.0f %9.0f  %s", "full again", r.lastDate(), a.wallSeconds(),
+                r.summary().fullRunDrift(), String.format(Locale.ROOT, "%,d", a.inputRows()), a.peakHeapUsedMiB(),
+                a.peakRssMiB(), steps(a.steps()));
         line(out, "(rows: input rows of the full run; rows landed for a night, deletion feeds included)");
         out.append('\n');
         IncrementalReport.Summary s = r.summary();
@@ -41,6 +45,9 @@ public final class IncrementalPrinter {
         line(out, "nights 2..%d (%d daily nights): median %.1f s = %.3f of the full run, mean %.1f s = %.3f",
                 r.nights().size(), s.dailyNights(), s.medianDailySeconds(), s.medianDailyFraction(), s.meanDailySeconds(),
                 s.meanDailyFraction());
+        line(out, "full run again after the nights: %.1f s = %.2f of the first; the median daily night is %.3f of the "
+                + "mean of the two full runs", s.fullRunAfterSeconds(), s.fullRunDrift(),
+                s.medianDailyFractionOfBothFullRuns());
         if (r.nights().size() < r.nightsPlanned()) {
             line(out, "(only %d of %d nights ran)", r.nights().size(), r.nightsPlanned());
         }

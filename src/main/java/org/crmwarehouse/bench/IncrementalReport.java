@@ -10,6 +10,8 @@ import java.util.Map;
  * folder. Times are seconds; fractions are of the full run's wall time.
  *
  * @param nightsRunNow nights this invocation ran (the rest were done by an earlier, interrupted one)
+ * @param fullRunAfter the same full run again, after the last night: the nights take hours, and
+ *                     the two full runs show how far the machine's speed drifted meanwhile
  */
 public record IncrementalReport(
         long customers,
@@ -19,9 +21,11 @@ public record IncrementalReport(
         int nightsPlanned,
         int nightsRunNow,
         boolean fullRunRunNow,
+        boolean fullRunAfterRunNow,
         BenchReport.Machine machine,
         Changes changes,
         RunFigures fullRun,
+        RunFigures fullRunAfter,
         List<Night> nights,
         Summary summary,
         Comparison comparison) {
@@ -65,10 +69,14 @@ public record IncrementalReport(
      * @param initialLoadFraction night 1 (everything up to the first day) over the full run
      * @param dailyNights         the nights after the initial load that are in the statistics (not
      *                            the resumed ones, whose time is partial)
+     * @param fullRunDrift        the full run after the nights over the one before them
+     * @param medianDailyFractionOfBothFullRuns the median daily night over the mean of the two full runs
+     *                            (the other fractions are of the first full run)
      */
     public record Summary(double fullRunSeconds, double initialLoadSeconds, double initialLoadFraction,
                           int dailyNights, double medianDailySeconds, double meanDailySeconds,
-                          double medianDailyFraction, double meanDailyFraction) {
+                          double medianDailyFraction, double meanDailyFraction, double fullRunAfterSeconds,
+                          double fullRunDrift, double medianDailyFractionOfBothFullRuns) {
     }
 
     /**

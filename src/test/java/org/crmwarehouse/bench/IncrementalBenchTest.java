@@ -116,6 +116,19 @@ class IncrementalBenchTest {
         assertThat(dates).containsExactly("2026-06-28", "2026-06-29", "2026-06-30");
         assertThat(r.path("summary").path("dailyNights").asInt()).isEqualTo(2);
         assertThat(first.printed()).contains("night 1/3 2026-06-28", "night 3/3 2026-06-30", "median");
+        // the full run again after the nights; by hand: its drift is after / before, and the median of
+        // the two daily nights is their mean, here over the mean of the two full runs
+        assertThat(r.path("fullRunAfterRunNow").asBoolean()).isTrue();
+        double before = r.path("fullRun").path("wallSeconds").asDouble();
+        double after = r.path("fullRunAfter").path("wallSeconds").asDouble();
+        assertThat(after).isPositive();
+        assertThat(r.path("summary").path("fullRunDrift").asDouble())
+                .isCloseTo(after / before, org.assertj.core.api.Assertions.within(1e-9));
+        double median = (r.path("nights").get(1).path("run").path("wallSeconds").asDouble()
+                + r.path("nights").get(2).path("run").path("wallSeconds").asDouble()) / 2;
+        assertThat(r.path("summary").path("medianDailyFractionOfBothFullRuns").asDouble())
+                .isCloseTo(median / ((before + after) / 2), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(first.printed()).contains("full run again after the nights", "of the mean of the two full runs");
         // the initial load carries nearly all rows; a daily night a few
         assertThat(r.path("nights").get(0).path("deltaRows").asLong())
                 .isGreaterThan(10 * r.path("nights").get(1).path("deltaRows").asLong());
@@ -163,8 +176,10 @@ class IncrementalBenchTest {
         assertThat(second.exit()).as(second.printed()).isZero();
         assertThat(second.report().path("nightsRunNow").asInt()).isZero();
         assertThat(second.report().path("fullRunRunNow").asBoolean()).isFalse();
+        assertThat(second.report().path("fullRunAfterRunNow").asBoolean()).isFalse();
         assertThat(second.report().path("nights").size()).isEqualTo(3);
-        assertThat(second.printed()).contains("full run: done earlier", "night 3/3 2026-06-30", "(done earlier)");
+        assertThat(second.printed()).contains("full run: done earlier", "night 3/3 2026-06-30", "(done earlier)",
+                "full run after the nights: done earlier");
         assertThat(markersAfterSecond).isEqualTo(markersAfterFirst);
     }
 
@@ -172,7 +187,8 @@ class IncrementalBenchTest {
     void aTamperedFinalStateFailsTheComparisonNamingTheTable() throws Exception {
         Path copy = tmp.resolve("tampered");
         copyTree(work, copy);
-        Files.delete(copy.resolve("runs").resolve("full.json")); // the full run runs again, the nights do not
+        // the first full run runs again, the nights and the full run after them (full-after.json) do not
+        Files.delete(copy.resolve("runs").resolve("full.json"));
         Path orders = copy.resolve("full-input").resolve("orders.csv");
         try (Connection db = Db.inMemory()) {
             // one sale line of the last day sells one unit more: that day's revenue in mart_daily_sales changes
