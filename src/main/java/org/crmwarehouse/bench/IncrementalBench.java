@@ -32,9 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * their invoices, by deletion feeds) and contacts (by an {@code is_deleted} flag) are deleted on a
  * later night. The final state (history with the updates applied and the deletions removed) is
  * written separately, from the same history and change tables, as the input of one ordinary full
- * run. The full run, each night, then the full run again run as {@code crm-warehouse run} in a child JVM (each
- * night's files are landed just before it runs); finally every Parquet table of the last night is
- * compared with the full run's by content.
+ * run. The full run, each night and then the full run again each run as {@code crm-warehouse run}
+ * in a child JVM (each night's files are landed just before it runs); finally every Parquet table
+ * of the last night is compared with the full run's by content.
  *
  * <p>Everything lives in the work folder and each finished run leaves {@code runs/<run>.json}:
  * invoked again, it skips the generation, the split, the full run and every finished night, and
