@@ -19,6 +19,8 @@ import org.crmwarehouse.validate.ContractValidator;
 import org.crmwarehouse.validate.IncrementalValidation;
 import org.crmwarehouse.validate.QuarantinePolicy;
 import org.crmwarehouse.validate.SourceAudit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 
@@ -28,6 +30,7 @@ import org.springframework.batch.core.step.StepExecution;
  * step again after a failure gives the same result as running it once.
  */
 public final class NightlySteps {
+    private static final Logger log = LoggerFactory.getLogger("org.crmwarehouse.progress");
 
     public void extract(RunContext run) throws Exception {
         Files.createDirectories(run.workDatabase().getParent());
@@ -73,8 +76,13 @@ public final class NightlySteps {
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
             }
-            List<RunReport.QuarantineCount> quarantine = quarantineCounts(db, "quarantine_tonight");
-            List<RunReport.QuarantineCount> carried = quarantineCounts(db, "quarantine_carried");
+            boolean split = hasTonightViews(db);
+            if (!split) {
+                log.warn("[report] the work database predates quarantine_tonight (validated by an earlier version): "
+                        + "the report lists the whole quarantine by reason");
+            }
+            List<RunReport.QuarantineCount> quarantine = quarantineCounts(db, split ? "quarantine_tonight" : "quarantine");
+            List<RunReport.QuarantineCount> carried = split ? quarantineCounts(db, "quarantine_carried") : List.of();
             List<RunReport.TableRows> tables = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT model, layer, rows, millis FROM audit_models")) {
@@ -94,8 +102,17 @@ public final class NightlySteps {
         }
     }
 
+    /**
+     * Whether the validate step made the quarantine_tonight and quarantine_carried views. A night
+     * validated by an earlier version and resumed by this one has only the quarantine table.
+     */
+    static boolean hasTonightViews(Connection db) throws SQLException {
+        return Db.queryLong(db, "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('quarantine_tonight', "
+                + "'quarantine_carried')") == 2;
+    }
+
     /** Rows per entity, reason and column of a quarantine table or view (see ContractValidator). */
-    private static List<RunReport.QuarantineCount> quarantineCounts(Connection db, String table) throws SQLException {
+    static List<RunReport.QuarantineCount> quarantineCounts(Connection db, String table) throws SQLException {
         List<RunReport.QuarantineCount> counts = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, reason_code, column_name, "
                 + "count(DISTINCT line) FROM " + table + " GROUP BY ALL ORDER BY 1, 4 DESC, 2, 3")) {
