@@ -105,21 +105,8 @@ public final class IncrementalBench {
         Path fullConfig = writeFullConfig();
         Path incConfig = writeIncrementalConfig();
 
-        Path fullRunFile = work.resolve("runs").resolve("full.json");
-        boolean fullNow = false;
-        IncrementalReport.RunFigures full;
-        if (Files.exists(fullRunFile)) {
-            full = json.readValue(Files.readString(fullRunFile), IncrementalReport.RunFigures.class);
-            progress.printf("full run: done earlier (%.1f s)%n", full.wallSeconds());
-        } else {
-            progress.printf("full run over the final state (%s)...%n", options.lastDate());
-            Bench.deleteTree(work.resolve("full-out"));
-            Bench.deleteTree(work.resolve("repo-full"));
-            full = runChild("full", fullConfig, options.lastDate(), work.resolve("full-out"));
-            Files.writeString(fullRunFile, json.writeValueAsString(full) + "\n");
-            fullNow = true;
-            progress.printf("full run: %.1f s%n", full.wallSeconds());
-        }
+        FullRun first = fullRun("full", "full run", fullConfig, null);
+        IncrementalReport.RunFigures full = first.figures();
 
         List<IncrementalReport.Night> nights = new ArrayList<>();
         int runNow = 0;
@@ -165,31 +152,45 @@ public final class IncrementalBench {
 
         // The full run again, now: nights run for hours, and a machine whose speed drifts meanwhile
         // would bias a fraction of a full run measured only before them. Same input, same output.
-        Path afterRunFile = work.resolve("runs").resolve("full-after.json");
-        boolean afterNow = false;
-        IncrementalReport.RunFigures after;
-        if (Files.exists(afterRunFile)) {
-            after = json.readValue(Files.readString(afterRunFile), IncrementalReport.RunFigures.class);
-            progress.printf("full run after the nights: done earlier (%.1f s)%n", after.wallSeconds());
-        } else {
-            progress.printf("full run again, after the nights (%s)...%n", options.lastDate());
-            Bench.deleteTree(work.resolve("full-out"));
-            Bench.deleteTree(work.resolve("repo-full"));
-            after = runChild("full-after", fullConfig, options.lastDate(), work.resolve("full-out"));
-            Files.writeString(afterRunFile, json.writeValueAsString(after) + "\n");
-            afterNow = true;
-            progress.printf("full run after the nights: %.1f s (%.2f of the first)%n", after.wallSeconds(),
-                    Bench.ratio(after.wallSeconds(), full.wallSeconds()));
-        }
+        FullRun second = fullRun("full-after", "full run after the nights", fullConfig, full);
+        IncrementalReport.RunFigures after = second.figures();
 
         IncrementalReport.Comparison comparison = compare(work.resolve("full-out"), work.resolve("inc-out"));
         IncrementalReport report = new IncrementalReport(count(split, "h_customers"), options.seed(), history.toString(),
-                options.lastDate().toString(), options.nights(), runNow, fullNow, afterNow,
+                options.lastDate().toString(), options.nights(), runNow, first.runNow(), second.runNow(),
                 Bench.machine(loadBefore, Bench.loadAverage()), changes(split), full, after, nights,
                 summary(full, after, nights), comparison);
         Files.writeString(reportFile(), json.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
         Files.writeString(textReportFile(), IncrementalPrinter.format(report), StandardCharsets.UTF_8);
         return report;
+    }
+
+    private record FullRun(IncrementalReport.RunFigures figures, boolean runNow) {
+    }
+
+    /**
+     * The full run over the final state, as {@code runs/<name>.json} recorded it, or run now into
+     * full-out (same input, same output each time).
+     *
+     * @param earlier the first full run, when this is the one after the nights (for its drift)
+     */
+    private FullRun fullRun(String name, String label, Path fullConfig, IncrementalReport.RunFigures earlier)
+            throws IOException, InterruptedException {
+        Path file = work.resolve("runs").resolve(name + ".json");
+        if (Files.exists(file)) {
+            IncrementalReport.RunFigures figures = json.readValue(Files.readString(file), IncrementalReport.RunFigures.class);
+            progress.printf("%s: done earlier (%.1f s)%n", label, figures.wallSeconds());
+            return new FullRun(figures, false);
+        }
+        progress.printf("%s over the final state (%s)...%n", label, options.lastDate());
+        Bench.deleteTree(work.resolve("full-out"));
+        Bench.deleteTree(work.resolve("repo-full"));
+        IncrementalReport.RunFigures figures = runChild(name, fullConfig, options.lastDate(), work.resolve("full-out"));
+        Files.writeString(file, json.writeValueAsString(figures) + "\n");
+        progress.printf("%s: %.1f s%s%n", label, figures.wallSeconds(), earlier == null ? ""
+                : String.format(java.util.Locale.ROOT, " (%.2f of the first)", Bench.ratio(figures.wallSeconds(),
+                        earlier.wallSeconds())));
+        return new FullRun(figures, true);
     }
 
     private Path history() throws IOException {
