@@ -58,6 +58,7 @@ public final class IncrementalExtractor {
         long started = System.nanoTime();
         String e = entity.name();
         attach(db, config, entity);
+        requireForward(db, config, e, businessDate);
         SourceSpec.Incremental inc = source.incremental();
         String keyText = keyText(entity, "");
         List<String> extras = new ArrayList<>();
@@ -195,6 +196,31 @@ public final class IncrementalExtractor {
                 upserted, superseded, flagged, deletionFiles.size(), businessDate, deltaRows, before, after,
                 (System.nanoTime() - started) / 1_000_000);
         return malformed;
+    }
+
+    /**
+     * Incremental nights run forward in date. The state holds every file and row loaded so far, so
+     * a night earlier than one it already holds would be built from later data, and its marts
+     * would count rows dated after it without a word: refused before anything is read.
+     */
+    private static void requireForward(Connection db, JobConfig config, String entity, LocalDate businessDate)
+            throws SQLException {
+        List<String> nights = new ArrayList<>(List.of("SELECT max(business_date) AS d FROM " + STATE + "._changes"));
+        // _validated is the validate step's (validate/IncrementalValidation): absent until a night is validated
+        if (Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = " + Sql.literal(STATE)
+                + " AND table_name = '_validated'") > 0) {
+            nights.add("SELECT max(business_date) FROM " + STATE + "._validated");
+        }
+        String latest = Db.queryStrings(db, "SELECT max(d)::VARCHAR FROM (" + String.join(" UNION ALL ", nights)
+                + ")").get(0);
+        if (latest != null && LocalDate.parse(latest).isAfter(businessDate)) {
+            throw new ExtractException("sources." + entity + " is incremental, and its state "
+                    + config.stateFolder().resolve("sources.duckdb") + " already holds the night of " + latest
+                    + "; the night of " + businessDate + " is earlier. Incremental nights run forward in date: an "
+                    + "earlier night would be built from the later files and rows. Read that night's kept snapshot "
+                    + "under " + config.snapshotsFolder() + ", or rebuild it with run --full from input as it was "
+                    + "on that date, into another output folder.");
+        }
     }
 
     private static List<String> keys(EntityContract entity) {
