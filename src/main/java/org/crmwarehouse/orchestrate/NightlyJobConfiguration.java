@@ -1,5 +1,6 @@
 package org.crmwarehouse.orchestrate;
 
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -87,8 +88,17 @@ public class NightlyJobConfiguration {
 
         @Override
         public ExitStatus afterStep(StepExecution step) {
-            log.info("[{}] {} in {} s", step.getStepName(), step.getStatus().name().toLowerCase(java.util.Locale.ROOT),
-                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            String seconds = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9);
+            String status = step.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+            List<Throwable> inputFailures = step.getFailureExceptions().stream()
+                    .filter(InputFailures::isInputFailure).toList();
+            if (inputFailures.isEmpty()) {
+                log.info("[{}] {} in {} s", step.getStepName(), status, seconds);
+            } else {
+                // the message names what is wrong and where; no stack trace (see InputFailures)
+                inputFailures.forEach(f -> log.error("[{}] {} in {} s: {}", step.getStepName(), status, seconds,
+                        f.getMessage()));
+            }
             return step.getExitStatus();
         }
     }

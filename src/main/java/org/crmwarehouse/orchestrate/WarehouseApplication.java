@@ -35,9 +35,11 @@ public class WarehouseApplication {
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.org.crmwarehouse", "INFO");
         properties.put("logging.pattern.console", "%d{HH:mm:ss} %msg%n");
-        return new SpringApplicationBuilder(WarehouseApplication.class)
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(WarehouseApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties(properties)
                 .run();
+        InputFailures.dropTheirStackTraces();
+        return context;
     }
 }
