@@ -225,10 +225,29 @@ counted as (
             then count(case when fact = 'deal_before_first_contact' and first_by_lead = 1 then 1 end)
             else count(case when fact = 'deal_before_first_contact' and first_by_salesperson = 1 then 1 end)
         end as deals_before_first_contact,
-        sum(case when fact = 'deal' then amount end) as deal_revenue,
+        sum(case when fact = 'deal' then amount end) as deal_revenue
+    from firsts
+    group by grouping sets (
+        (period_type, period_start, campaign_id, channel, salesperson),
+        (period_type, period_start, campaign_id, channel)
+    )
+
+),
+
+-- days to deal are on deal facts only: their percentiles are computed over those alone, not
+-- carried through the grouping of every fact (the costly part of this model)
+deal_days as (
+
+    select
+        period_type,
+        period_start,
+        campaign_id,
+        channel,
+        case when grouping(salesperson) = 1 then '(all)' else salesperson end as salesperson,
         percentile_cont(0.5) within group (order by days_to_deal) as median_days_to_deal,
         percentile_cont(0.9) within group (order by days_to_deal) as p90_days_to_deal
     from firsts
+    where days_to_deal is not null
     group by grouping sets (
         (period_type, period_start, campaign_id, channel, salesperson),
         (period_type, period_start, campaign_id, channel)
@@ -252,10 +271,16 @@ joined as (
         coalesce(c.deals, 0) as deals,
         coalesce(c.lost, 0) as lost,
         coalesce(c.deal_revenue, 0) as deal_revenue,
-        c.median_days_to_deal,
-        c.p90_days_to_deal,
+        d.median_days_to_deal,
+        d.p90_days_to_deal,
         coalesce(c.deals_before_first_contact, 0) as deals_before_first_contact
     from counted c
+    left join deal_days d
+        on d.period_type = c.period_type
+        and d.period_start = c.period_start
+        and d.campaign_id = c.campaign_id
+        and d.channel = c.channel
+        and d.salesperson is not distinct from c.salesperson
     full outer join spend_by_period s
         on s.period_type = c.period_type
         and s.period_start = c.period_start
