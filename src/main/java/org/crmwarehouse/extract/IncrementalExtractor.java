@@ -201,7 +201,7 @@ public final class IncrementalExtractor {
     /**
      * Incremental nights run forward in date. The state holds every file and row loaded so far, so
      * a night earlier than one it already holds would be built from later data, and its marts
-     * would count rows dated after it without a word: refused before anything is read.
+     * would count rows dated after it without a word: refused before the source is read.
      */
     private static void requireForward(Connection db, JobConfig config, String entity, LocalDate businessDate)
             throws SQLException {
