@@ -1,5 +1,6 @@
 package org.crmwarehouse.cli;
 
+import org.crmwarehouse.sql.DuckDbErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,7 +36,7 @@ public final class CrmWarehouse {
         String message = null;
         while (t != null) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
+                message = DuckDbErrors.readable(t.getMessage());
             }
             if (t.getCause() == t) {
                 break;

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.config.RepositoryConfig;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.sql.DuckDbErrors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -83,7 +84,8 @@ final class StatusCommand implements Callable<Integer> {
         if (text == null) {
             return "";
         }
-        String line = text.lines().findFirst().orElse("");
+        // the exit description is a stack trace: its first line is the exception and its message
+        String line = DuckDbErrors.readable(text).lines().findFirst().orElse("");
         return line.length() > 160 ? line.substring(0, 160) + "…" : line;
     }
 }

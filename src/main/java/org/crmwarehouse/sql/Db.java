@@ -65,6 +65,8 @@ public final class Db {
     public static void execute(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
+        } catch (SQLException e) {
+            throw DuckDbErrors.readable(e);
         }
     }
 
@@ -74,6 +76,8 @@ public final class Db {
                 throw new SQLException("no row from: " + sql);
             }
             return rs.getLong(1);
+        } catch (SQLException e) {
+            throw DuckDbErrors.readable(e);
         }
     }
 
@@ -83,6 +87,8 @@ public final class Db {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
+        } catch (SQLException e) {
+            throw DuckDbErrors.readable(e);
         }
         return values;
     }
