@@ -69,6 +69,12 @@ public class NightlyLauncher {
                 }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());
+                String attemptConfig = last.getJobParameters().getString(RunContext.CONFIG_FILE);
+                if (attemptConfig != null && !attemptConfig.equals(config.file().toString())) {
+                    // a restart carries the failed attempt's parameters, its config file among them
+                    log.warn("[run] the failed attempt ran with config {}: the restart reads that file, not {}",
+                            attemptConfig, config.file());
+                }
                 return removeWorkWhenCompleted(config, businessDate, operator.restart(last));
             }
         }

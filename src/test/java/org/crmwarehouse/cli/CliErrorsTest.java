@@ -81,12 +81,22 @@ class CliErrorsTest {
                 sources:
                   customers: {path: no-such-customers.csv}
                 """.formatted(tmp.resolve("repo/batch")));
-        String line = oneErrorLine(Cli.run("run", "--config", cfg.toString()));
+        Cli.Result run = Cli.run("run", "--config", cfg.toString());
+        String line = oneErrorLine(run);
         assertThat(line).contains("input file not found").contains("no-such-customers.csv").contains("extract");
+        // an input failure is one log line with its reason, not Spring Batch's stack trace
+        assertThat(run.out()).contains("[extract] failed in ").contains("input file not found")
+                .doesNotContain("Encountered an error executing step").doesNotContain("\tat org.");
 
         Cli.Result status = Cli.run("status", "--config", cfg.toString());
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("missing_input").contains("FAILED").contains("failed in extract");
+
+        // the same job and date from another config file: the restart reads the failed attempt's file, and says so
+        Path other = Files.writeString(tmp.resolve("other.yaml"), Files.readString(cfg));
+        Cli.Result restart = Cli.run("run", "--config", other.toString());
+        assertThat(restart.out()).contains("the failed attempt ran with config " + cfg + ": the restart reads "
+                + "that file, not " + other);
     }
 
     /**
