@@ -207,8 +207,7 @@ public final class IncrementalExtractor {
             throws SQLException {
         List<String> nights = new ArrayList<>(List.of("SELECT max(business_date) AS d FROM " + STATE + "._changes"));
         // _validated is the validate step's (validate/IncrementalValidation): absent until a night is validated
-        if (Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = " + Sql.literal(STATE)
-                + " AND table_name = '_validated'") > 0) {
+        if (Db.tableExists(db, STATE, "_validated")) {
             nights.add("SELECT max(business_date) FROM " + STATE + "._validated");
         }
         String latest = Db.queryStrings(db, "SELECT max(d)::VARCHAR FROM (" + String.join(" UNION ALL ", nights)

@@ -155,8 +155,7 @@ public final class CustomerHistoryModel implements JavaModel {
 
     /** The night the published history is as of: warehouse_info.business_date, else its latest date. */
     private static LocalDate lastNight(Connection db) throws SQLException {
-        String source = Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
-                + Sql.literal(ATTACHED) + " AND table_name = 'warehouse_info'") > 0
+        String source = Db.tableExists(db, ATTACHED, "warehouse_info")
                 ? "SELECT max(business_date) FROM " + ATTACHED + ".warehouse_info"
                 : "SELECT max(greatest(valid_from, coalesce(valid_to, valid_from))) FROM " + ATTACHED + "." + NAME;
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(source)) {

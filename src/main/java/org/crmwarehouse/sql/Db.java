@@ -102,4 +102,10 @@ public final class Db {
         return queryLong(connection, "SELECT count(*) FROM duckdb_tables() WHERE table_name = "
                 + Sql.literal(table)) > 0;
     }
+
+    /** Whether the attached database {@code database} has a table {@code table}. */
+    public static boolean tableExists(Connection connection, String database, String table) throws SQLException {
+        return queryLong(connection, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                + Sql.literal(database) + " AND table_name = " + Sql.literal(table)) > 0;
+    }
 }

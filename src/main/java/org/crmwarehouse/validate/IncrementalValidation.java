@@ -243,8 +243,7 @@ public final class IncrementalValidation {
     }
 
     private boolean exists(String table) throws SQLException {
-        return Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = " + Sql.literal(S)
-                + " AND table_name = " + Sql.literal(table)) > 0;
+        return Db.tableExists(db, S, table);
     }
 
     private void attach() throws SQLException {

@@ -38,18 +38,21 @@ class ModelSqlPortabilityTest {
         DUCKDB_ONLY.put("\"", "unquoted identifiers (Spark quotes with backticks)");
     }
 
+    private static final Map<String, Pattern> RULES = new LinkedHashMap<>();
+
+    static {
+        DUCKDB_ONLY.keySet().forEach(rule -> RULES.put(rule, Pattern.compile(rule, Pattern.CASE_INSENSITIVE)));
+    }
+
     @Test
     void modelsUseNoDuckDbOnlySpelling() throws IOException {
         List<String> found = new ArrayList<>();
         for (Path file : modelFiles()) {
             String[] lines = Files.readString(file).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
-                String code = codeOnly(lines[i]);
-                for (Map.Entry<String, String> rule : DUCKDB_ONLY.entrySet()) {
-                    Matcher m = Pattern.compile(rule.getKey(), Pattern.CASE_INSENSITIVE).matcher(code);
-                    if (m.find()) {
-                        found.add(file + ":" + (i + 1) + ": '" + m.group() + "' is DuckDB's; use " + rule.getValue());
-                    }
+                for (Map.Entry<String, String> match : matches(lines[i]).entrySet()) {
+                    found.add(file + ":" + (i + 1) + ": '" + match.getValue() + "' is DuckDB's; use "
+                            + DUCKDB_ONLY.get(match.getKey()));
                 }
             }
         }
@@ -68,9 +71,20 @@ class ModelSqlPortabilityTest {
     }
 
     private static List<String> violations(String line) {
+        return matches(line).keySet().stream().sorted().toList();
+    }
+
+    /** The rules the line's code breaks, each with the text that breaks it. */
+    private static Map<String, String> matches(String line) {
         String code = codeOnly(line);
-        return DUCKDB_ONLY.keySet().stream()
-                .filter(rule -> Pattern.compile(rule, Pattern.CASE_INSENSITIVE).matcher(code).find()).sorted().toList();
+        Map<String, String> matches = new LinkedHashMap<>();
+        RULES.forEach((rule, pattern) -> {
+            Matcher m = pattern.matcher(code);
+            if (m.find()) {
+                matches.put(rule, m.group());
+            }
+        });
+        return matches;
     }
 
     /** The line without its comment and with string literals emptied. */
