@@ -33,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Every file has customers C1 (so orders can reference it); lines are counted from the header,
  * which is line 1. Business date 2026-03-31.
+ *
+ * <p>Issue 13, values, covered elsewhere: a whole night with -infinity, BC and year-10000 dates
+ * publishes in bounded time (cli/ExtremeDatesNightTest); the models' recursive calendars end on an
+ * infinite date (transform/InfiniteDateCalendarsTest); a failing data test names its rows
+ * (transform/DataTestExamplesTest).
  */
 class BadInputCatalogueTest {
     private static final LocalDate DATE = LocalDate.of(2026, 3, 31);
@@ -546,5 +551,26 @@ class BadInputCatalogueTest {
                 "3|line_no|BAD_TYPE|2.0",
                 "3|order_time|BAD_TYPE|-infinity");
         assertThat(audit()).isEqualTo("3|0|3");
+    }
+
+    /** A mapping's columns reach validation as text like a file's (a computed DOUBLE as its text). */
+    @Test
+    void mappedSourcesFollowTheSameRules() throws Exception {
+        Files.writeString(tmp.resolve("o.csv"), "id,line,ts,price\n"
+                + "O1,0x10,2026-03-01 10:00:00,9.5\n"
+                + "O2,1,epoch,9.5\n"
+                + "O3,1,2026-03-01 10:00:00+05:00,0.00004\n"
+                + "O4,1,2026-03-01 10:00:00-08:00,9.5\n");
+        nightWithJob("time_zone: Europe/Madrid\nraw:\n  o: {path: o.csv}\n", "  orders:\n    mapping: |\n"
+                + "      select id as order_id, line as line_no, 'C1' as customer_id, ts as order_time,\n"
+                + "        'sale' as order_type, 1 as quantity, cast(price as double) as unit_price, _line from rawfile_o\n");
+        assertThat(quarantine()).containsExactly(
+                "2|line_no|BAD_TYPE|0x10",
+                "3|order_time|BAD_TYPE|epoch",
+                "4|unit_price|BAD_TYPE|4e-05");
+        // 10:00-08:00 is 18:00 UTC, 19:00 in Madrid (CET) on 1 March
+        assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders"))
+                .containsExactly("O4|2026-03-01 19:00:00");
+        assertThat(audit()).isEqualTo("4|1|3");
     }
 }
