@@ -271,8 +271,9 @@ public final class ContractValidator {
             String detail = Sql.literal("not a valid " + expected);
             if (c.type() == ColumnType.DECIMAL) {
                 // say why a number that looks like one is refused (only the refused rows pay for this)
-                detail = "CASE WHEN regexp_full_match(" + textColumn + ", '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+') "
-                        + "THEN " + Sql.literal("not a valid " + expected + ": exponent notation, write the number out")
+                detail = "CASE WHEN regexp_full_match(" + textColumn
+                        + ", '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+') THEN "
+                        + Sql.literal("not a valid " + expected + ": exponent notation, write the number out")
                         + " WHEN regexp_full_match(" + textColumn + ", '[+-]?[0-9]*\\.[0-9]{4}[0-9]*[1-9]0*') THEN "
                         + Sql.literal("not a valid " + expected + ": more than 4 decimals") + " ELSE " + detail + " END";
             }
