@@ -32,11 +32,16 @@ existing as (
 
 ),
 
-months (month_start, last_month) as (
+-- counted in steps fixed by the first and last order month: stepping dates alone would never end
+-- on an infinite date (whose year is NULL: no steps)
+months (month_start, step, steps) as (
 
-    select month_start(min(order_date)), month_start(max(order_date)) from orders having count(*) > 0
+    select month_start(min(order_date)), 0,
+        12 * (extract(year from max(order_date)) - extract(year from min(order_date)))
+            + extract(month from max(order_date)) - extract(month from min(order_date))
+    from orders having count(*) > 0
     union all
-    select add_months(month_start, 1), last_month from months where month_start < last_month
+    select add_months(month_start, 1), step + 1, steps from months where step < steps
 
 ),
 

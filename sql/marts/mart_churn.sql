@@ -66,14 +66,18 @@ dimension_start as (
 
 ),
 
-months (month_start) as (
+months (month_start, step) as (
 
-    select min(cohort_month) from customers
+    select min(cohort_month), 0 from customers
     union all
-    select cast(months.month_start + interval '1' month as date)
+    select cast(months.month_start + interval '1' month as date), months.step + 1
     from months
     cross join params
     where cast(months.month_start + interval '1' month as date) <= params.business_date
+        -- and at most the months of the years from the first cohort on: stepping dates alone
+        -- would never end on an infinite date (whose year is NULL)
+        and months.step < 12 * (extract(year from params.business_date)
+            - extract(year from (select min(cohort_month) from customers)) + 1)
 
 ),
 

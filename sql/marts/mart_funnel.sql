@@ -33,14 +33,16 @@ campaigns as (
 
 ),
 
--- one row per campaign and active day (start_date .. end_date or business date, inclusive)
-campaign_days (campaign_id, channel, spend_date, last_date, daily_spend) as (
+-- one row per campaign and active day (start_date .. end_date or business date, inclusive),
+-- counted in steps fixed by the campaign's days: stepping dates alone would never end on an
+-- infinite date (whose day count is NULL: no steps)
+campaign_days (campaign_id, channel, spend_date, daily_spend, step, steps) as (
 
-    select campaign_id, channel, start_date, last_date, daily_spend from campaigns
+    select campaign_id, channel, start_date, daily_spend, 0, days_between(start_date, last_date) from campaigns
     union all
-    select campaign_id, channel, add_days(spend_date, 1), last_date, daily_spend
+    select campaign_id, channel, add_days(spend_date, 1), daily_spend, step + 1, steps
     from campaign_days
-    where spend_date < last_date
+    where step < steps
 
 ),
 

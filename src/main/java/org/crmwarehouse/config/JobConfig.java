@@ -2,6 +2,7 @@ package org.crmwarehouse.config;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Map;
 
 /**
@@ -20,6 +21,10 @@ import java.util.Map;
  *                        that set none
  * @param keepSnapshots how many nights' warehouse snapshots publish keeps under {@code snapshots/}
  * @param schedule     the {@code schedule} command's cron expression (Spring, 6 fields), or null
+ * @param earliestDate the earliest date a DATE or TIMESTAMP value may have ({@code earliest_date:});
+ *                     older values, like years after 9999, are quarantined as OUT_OF_RANGE
+ * @param timeZone     the zone timestamps are kept in ({@code time_zone:}): a value with a UTC offset
+ *                     is converted to it, one without is taken as already in it
  */
 public record JobConfig(
         Path file,
@@ -33,15 +38,29 @@ public record JobConfig(
         PostgresConfig postgres,
         RejectThreshold rejectThreshold,
         int keepSnapshots,
-        String schedule) {
+        String schedule,
+        LocalDate earliestDate,
+        ZoneId timeZone) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
+    public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
+    public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("UTC");
 
     public JobConfig {
         raw = Map.copyOf(raw);
         sources = Map.copyOf(sources);
         parameters = Map.copyOf(parameters);
         rejectThreshold = rejectThreshold == null ? RejectThreshold.DEFAULT : rejectThreshold;
+        earliestDate = earliestDate == null ? DEFAULT_EARLIEST_DATE : earliestDate;
+        timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
+    }
+
+    /** A config with the default earliest date and time zone. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
+            PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
+                keepSnapshots, schedule, null, null);
     }
 
     /** A config with no PostgreSQL database, the default reject threshold and snapshot retention, no schedule. */

@@ -20,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
-            "reject_threshold", "keep_snapshots", "schedule");
+            "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -155,7 +155,38 @@ public final class JobConfigLoader {
                 }
             }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
-                    postgres, threshold(root, ""), keepSnapshots, schedule);
+                    postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root));
+        }
+
+        /** {@code earliest_date:}, the lower bound of every DATE and TIMESTAMP value (default 1900-01-01). */
+        private LocalDate earliestDate(JsonNode root) {
+            String value = text(root, "earliest_date", null, "");
+            if (value == null) {
+                return JobConfig.DEFAULT_EARLIEST_DATE;
+            }
+            try {
+                LocalDate date = LocalDate.parse(value);
+                if (date.getYear() < 1) {
+                    throw new DateTimeParseException("before year 1", value, 0);
+                }
+                return date;
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(file, "earliest_date '" + value + "' is not a date (YYYY-MM-DD) in year 1 or later");
+            }
+        }
+
+        /** {@code time_zone:}, the IANA zone timestamps with an offset are converted to (default UTC). */
+        private java.time.ZoneId timeZone(JsonNode root) {
+            String value = text(root, "time_zone", null, "");
+            if (value == null) {
+                return JobConfig.DEFAULT_TIME_ZONE;
+            }
+            // a region name both Java and DuckDB (ICU) know; not a bare offset, which knows no summer time
+            if (java.time.ZoneId.getAvailableZoneIds().contains(value)) {
+                return java.time.ZoneId.of(value);
+            }
+            throw new ConfigException(file, "time_zone '" + value + "' is not a time zone; use an IANA name such "
+                    + "as Europe/Madrid or UTC");
         }
 
         private SourceSpec sourceSpec(String entity, JsonNode node) {

@@ -1,7 +1,9 @@
 package org.crmwarehouse.transform;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -14,11 +16,26 @@ import org.crmwarehouse.sql.Sql;
  * a unique key over several columns, and row checks (SQL conditions every row satisfies).
  */
 public final class DataTests {
+    /** How many offending rows a failure names. */
+    static final int EXAMPLES = 3;
 
-    public record Failure(String model, String test, long rows) {
+    /**
+     * @param examples up to {@link #EXAMPLES} offending rows, each as "column=value, ..." over the
+     *                 columns that let an operator find it (key columns, source_line, the tested one)
+     */
+    public record Failure(String model, String test, long rows, List<String> examples) {
+        public Failure {
+            examples = List.copyOf(examples);
+        }
+
+        public Failure(String model, String test, long rows) {
+            this(model, test, rows, List.of());
+        }
+
         @Override
         public String toString() {
-            return model + ": " + test + " fails on " + rows + " row(s)";
+            return model + ": " + test + " fails on " + rows + " row(s)"
+                    + (examples.isEmpty() ? "" : ", e.g. " + String.join("; ", examples));
         }
     }
 
@@ -27,32 +44,89 @@ public final class DataTests {
         for (TestQuery q : queries(model)) {
             long rows = Db.queryLong(db, q.sql());
             if (rows > 0) {
-                failures.add(new Failure(model.name(), q.name(), rows));
+                failures.add(new Failure(model.name(), q.name(), rows, examples(db, q)));
             }
         }
         return failures;
     }
 
-    record TestQuery(String name, String sql) {
+    private static List<String> examples(Connection db, TestQuery q) {
+        try {
+            return exampleRows(db, q);
+        } catch (SQLException e) {
+            return List.of(); // the failure itself is what must be reported; examples are a help
+        }
+    }
+
+    private static List<String> exampleRows(Connection db, TestQuery q) throws SQLException {
+        List<String> examples = new ArrayList<>();
+        String columns = q.show().stream().map(Sql::identifier).collect(Collectors.joining(", "));
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT " + columns + " " + q.from() + " ORDER BY ALL LIMIT " + EXAMPLES)) {
+            while (rs.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < q.show().size(); i++) {
+                    values.add(q.show().get(i) + "=" + rs.getString(i + 1));
+                }
+                examples.add(String.join(", ", values));
+            }
+        }
+        return examples;
+    }
+
+    /**
+     * One test: {@code from} is the FROM (and WHERE) clause of the offending rows, {@code show}
+     * the columns of them an example names.
+     */
+    record TestQuery(String name, String from, List<String> show) {
+        String sql() {
+            return "SELECT count(*) " + from;
+        }
+    }
+
+    /** The columns that identify a model's row to an operator: its key, else unique columns, and source_line. */
+    static List<String> identity(ModelDoc doc) {
+        java.util.LinkedHashSet<String> columns = new java.util.LinkedHashSet<>(doc.uniqueKey());
+        if (columns.isEmpty()) {
+            doc.columns().stream().filter(c -> c.tests().contains("unique")).forEach(c -> columns.add(c.name()));
+        }
+        if (columns.isEmpty() && !doc.columns().isEmpty()) {
+            columns.add(doc.columns().get(0).name());
+        }
+        if (doc.columnsByName().containsKey("source_line")) {
+            columns.add("source_line");
+        }
+        return List.copyOf(columns);
+    }
+
+    private static List<String> with(List<String> identity, String column) {
+        List<String> show = new ArrayList<>(identity);
+        if (!show.contains(column)) {
+            show.add(column);
+        }
+        return show;
     }
 
     static List<TestQuery> queries(SqlModel model) {
         String t = model.name();
+        List<String> identity = identity(model.doc());
         List<TestQuery> queries = new ArrayList<>();
         for (ModelDoc.ColumnDoc c : model.doc().columns()) {
             String col = Sql.identifier(c.name());
             if (c.tests().contains("not_null")) {
                 queries.add(new TestQuery("not_null(" + c.name() + ")",
-                        "SELECT count(*) FROM " + t + " WHERE " + col + " IS NULL"));
+                        "FROM " + t + " WHERE " + col + " IS NULL", with(identity, c.name())));
             }
             if (c.tests().contains("unique")) {
-                queries.add(new TestQuery("unique(" + c.name() + ")", "SELECT count(*) FROM (SELECT " + col + " FROM "
-                        + t + " WHERE " + col + " IS NOT NULL GROUP BY " + col + " HAVING count(*) > 1)"));
+                queries.add(new TestQuery("unique(" + c.name() + ")", "FROM (SELECT " + col + " FROM "
+                        + t + " WHERE " + col + " IS NOT NULL GROUP BY " + col + " HAVING count(*) > 1)",
+                        List.of(c.name())));
             }
             if (!c.accepted().isEmpty()) {
                 String list = c.accepted().stream().map(Sql::literal).collect(Collectors.joining(", "));
-                queries.add(new TestQuery("accepted_values(" + c.name() + ")", "SELECT count(*) FROM " + t
-                        + " WHERE " + col + " IS NOT NULL AND CAST(" + col + " AS VARCHAR) NOT IN (" + list + ")"));
+                queries.add(new TestQuery("accepted_values(" + c.name() + ")", "FROM " + t
+                        + " WHERE " + col + " IS NOT NULL AND CAST(" + col + " AS VARCHAR) NOT IN (" + list + ")",
+                        with(identity, c.name())));
             }
             if (c.references() != null) {
                 String[] target = c.references().split("\\.");
@@ -60,19 +134,20 @@ public final class DataTests {
                 // rows: a job that loads no customers (orders-only data) has nothing to check against.
                 String parent = Sql.requireSimpleName("model", target[0]);
                 queries.add(new TestQuery("relationships(" + c.name() + " -> " + c.references() + ")",
-                        "SELECT count(*) FROM " + t + " s WHERE s." + col + " IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                        "FROM " + t + " s WHERE s." + col + " IS NOT NULL AND EXISTS (SELECT 1 FROM "
                                 + parent + ") AND NOT EXISTS (SELECT 1 FROM " + parent + " r WHERE r."
-                                + Sql.identifier(target[1]) + " = s." + col + ")"));
+                                + Sql.identifier(target[1]) + " = s." + col + ")", with(identity, c.name())));
             }
         }
         if (!model.doc().uniqueKey().isEmpty()) {
             String key = model.doc().uniqueKey().stream().map(Sql::identifier).collect(Collectors.joining(", "));
             queries.add(new TestQuery("unique_key(" + String.join(", ", model.doc().uniqueKey()) + ")",
-                    "SELECT count(*) FROM (SELECT " + key + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)"));
+                    "FROM (SELECT " + key + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)",
+                    model.doc().uniqueKey()));
         }
         for (String check : model.doc().checks()) {
             queries.add(new TestQuery("check(" + check + ")",
-                    "SELECT count(*) FROM " + t + " WHERE NOT coalesce((" + check + "), false)"));
+                    "FROM " + t + " WHERE NOT coalesce((" + check + "), false)", identity));
         }
         return queries;
     }

@@ -3,6 +3,7 @@ package org.crmwarehouse.validate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -84,7 +85,7 @@ public final class ContractValidator {
             LocalDate businessDate) throws SQLException {
         String e = entity.name();
         FileSpec file = fileOf(source);
-        buildTyped(db, entity, file, "raw_" + e, "row_number() OVER ()", false);
+        buildTyped(db, entity, file, config.timeZone(), "raw_" + e, "row_number() OVER ()", false);
         check(db, entity, config, businessDate, file, null);
         List<String> validColumns = new ArrayList<>(List.of("_source", "_line"));
         validColumns.addAll(entity.columnNames());
@@ -123,8 +124,8 @@ public final class ContractValidator {
      * trimmed text ({@code <name>__text}) and typed value, plus {@code _source}, {@code _line},
      * {@code _row} (by the given expression), {@code _raw_text} and, when asked, {@code _key}.
      */
-    static void buildTyped(Connection db, EntityContract entity, FileSpec file, String from, String rowNumber,
-            boolean withKey) throws SQLException {
+    static void buildTyped(Connection db, EntityContract entity, FileSpec file, ZoneId zone, String from,
+            String rowNumber, boolean withKey) throws SQLException {
         String delimiter = file == null ? "|" : file.delimiter();
         List<String> typed = new ArrayList<>(List.of("_source", "_line", rowNumber + " AS _row"));
         if (withKey) {
@@ -134,7 +135,7 @@ public final class ContractValidator {
         for (ColumnContract c : entity.columns()) {
             String text = "nullif(trim(" + c.name() + "), '')";
             typed.add(text + " AS " + c.name() + "__text");
-            typed.add(typedExpression(c, text, file) + " AS " + c.name());
+            typed.add(typedExpression(c, text, file, zone) + " AS " + c.name());
             texts.add("coalesce(" + c.name() + ", '')");
         }
         typed.add("concat_ws(" + Sql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
@@ -154,7 +155,7 @@ public final class ContractValidator {
                 + "value VARCHAR, detail VARCHAR)");
         List<String> columnChecks = new ArrayList<>();
         for (ColumnContract c : entity.columns()) {
-            columnChecks.addAll(columnChecks(c, businessDate, file));
+            columnChecks.addAll(columnChecks(c, businessDate, config.earliestDate(), file));
         }
         if (!columnChecks.isEmpty()) {
             Db.execute(db, "INSERT INTO _issues " + String.join("\nUNION ALL\n", columnChecks));
@@ -192,24 +193,66 @@ public final class ContractValidator {
         }
     }
 
-    /** The expression that turns a column's trimmed text into its contract type (NULL if it does not parse). */
-    static String typedExpression(ColumnContract c, String text, FileSpec file) {
+    // The text a value must have before it is cast: a cast alone accepts more than the contract
+    // means ('1_000', '0x10', '1.5' as a whole number, '0.00004' rounded to 0, 'epoch', '24:00:00',
+    // offsets dropped), and would load such values with a changed meaning.
+    /** A whole number: optional sign and digits. */
+    static final String BIGINT_TEXT = "[+-]?[0-9]+";
+    /**
+     * Plain decimal notation whose fraction fits the stored 4 decimals exactly (trailing zeros
+     * aside). No exponent: 1e3 is how floating point is written, and a float is not an exact amount.
+     */
+    static final String DECIMAL_TEXT = "[+-]?([0-9]+(\\.[0-9]{0,4}0*)?|\\.[0-9]{1,4}0*)";
+    /** A calendar date, year first (a year of 5 digits or BC parses, to be refused as out of range). */
+    static final String DATE_TEXT = "[0-9]{4,}[-/][0-9]{1,2}[-/][0-9]{1,2}( \\(BC\\))?";
+    /** A time of day from 00:00 to 23:59:59.999999 (never 24:00). */
+    private static final String TIME_PART = "[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
+    /** A date and, optionally, a time of day. */
+    static final String TIMESTAMP_TEXT = DATE_TEXT + "(" + TIME_PART + ")?";
+    /** A date and time with a UTC offset: Z, +05, +0530 or +05:30. */
+    static final String OFFSET_TIMESTAMP_TEXT = DATE_TEXT + TIME_PART + " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)";
+    /** Year 10000: the first date outside the range every engine and file format can hold. */
+    static final String AFTER_LAST_DATE = "DATE '10000-01-01'";
+
+    /**
+     * The expression that turns a column's trimmed text into its contract type (NULL if it does not
+     * parse, or parses only with a changed meaning). A timestamp with a UTC offset is converted to
+     * the job's time zone; one without is taken as in it.
+     */
+    static String typedExpression(ColumnContract c, String text, FileSpec file, ZoneId zone) {
+        String inZone = "timezone(" + Sql.literal(zone.getId()) + ", ";
         return switch (c.type()) {
             case VARCHAR -> text;
-            case BIGINT -> "TRY_CAST(" + text + " AS BIGINT)";
-            case DECIMAL -> "TRY_CAST(" + text + " AS " + c.type().storageType() + ")";
+            case BIGINT -> "CASE WHEN regexp_full_match(" + text + ", " + Sql.literal(BIGINT_TEXT) + ") THEN TRY_CAST("
+                    + text + " AS BIGINT) END";
+            case DECIMAL -> "CASE WHEN regexp_full_match(" + text + ", " + Sql.literal(DECIMAL_TEXT) + ") THEN TRY_CAST("
+                    + text + " AS " + c.type().storageType() + ") END";
             case BOOLEAN -> "CASE WHEN lower(" + text + ") IN ('true', 't', '1', 'yes', 'y') THEN true "
                     + "WHEN lower(" + text + ") IN ('false', 'f', '0', 'no', 'n') THEN false END";
             case DATE -> file != null && file.dateFormat() != null
-                    ? "CAST(TRY_STRPTIME(" + text + ", " + Sql.literal(file.dateFormat()) + ") AS DATE)"
-                    : "coalesce(TRY_CAST(" + text + " AS DATE), CAST(TRY_CAST(" + text + " AS TIMESTAMP) AS DATE))";
+                    ? "CAST(" + strptime(text, file.dateFormat(), inZone) + " AS DATE)"
+                    : "CASE WHEN regexp_full_match(" + text + ", " + Sql.literal(DATE_TEXT) + ") THEN TRY_CAST(" + text
+                            + " AS DATE) ELSE CAST(" + timestamp(text, inZone) + " AS DATE) END";
             case TIMESTAMP -> file != null && file.timestampFormat() != null
-                    ? "TRY_STRPTIME(" + text + ", " + Sql.literal(file.timestampFormat()) + ")"
-                    : "TRY_CAST(" + text + " AS TIMESTAMP)";
+                    ? strptime(text, file.timestampFormat(), inZone)
+                    : timestamp(text, inZone);
         };
     }
 
-    static List<String> columnChecks(ColumnContract c, LocalDate businessDate, FileSpec file) {
+    /** Text in the default notation as a TIMESTAMP: plain, or with an offset converted to the zone. */
+    private static String timestamp(String text, String inZone) {
+        return "CASE WHEN regexp_full_match(" + text + ", " + Sql.literal(TIMESTAMP_TEXT) + ") THEN TRY_CAST(" + text
+                + " AS TIMESTAMP) WHEN regexp_full_match(" + text + ", " + Sql.literal(OFFSET_TIMESTAMP_TEXT) + ") THEN "
+                + inZone + "TRY_CAST(" + text + " AS TIMESTAMPTZ)) END";
+    }
+
+    /** Text in an explicit format; a format with a zone (%z, %Z) gives an instant, converted to the zone. */
+    private static String strptime(String text, String format, String inZone) {
+        String parse = "TRY_STRPTIME(" + text + ", " + Sql.literal(format) + ")";
+        return format.contains("%z") || format.contains("%Z") ? inZone + parse + ")" : parse;
+    }
+
+    static List<String> columnChecks(ColumnContract c, LocalDate businessDate, LocalDate earliestDate, FileSpec file) {
         List<String> checks = new ArrayList<>();
         String n = c.name();
         String textColumn = n + "__text";
@@ -225,8 +268,23 @@ public final class ContractValidator {
             } else if (file != null && c.type() == ColumnType.TIMESTAMP && file.timestampFormat() != null) {
                 expected += " in format " + file.timestampFormat();
             }
-            checks.add(select + "'BAD_TYPE', " + textColumn + ", " + Sql.literal("not a valid " + expected)
+            String detail = Sql.literal("not a valid " + expected);
+            if (c.type() == ColumnType.DECIMAL) {
+                // say why a number that looks like one is refused (only the refused rows pay for this)
+                detail = "CASE WHEN regexp_full_match(" + textColumn
+                        + ", '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)[eE][+-]?[0-9]+') THEN "
+                        + Sql.literal("not a valid " + expected + ": exponent notation, write the number out")
+                        + " WHEN regexp_full_match(" + textColumn + ", '[+-]?[0-9]*\\.[0-9]{4}[0-9]*[1-9]0*') THEN "
+                        + Sql.literal("not a valid " + expected + ": more than 4 decimals") + " ELSE " + detail + " END";
+            }
+            checks.add(select + "'BAD_TYPE', " + textColumn + ", " + detail
                     + " FROM _typed WHERE " + textColumn + " IS NOT NULL AND " + n + " IS NULL");
+        }
+        if (c.type().isTemporal()) {
+            // an absurd date is not only wrong: a calendar spanning it makes models endless or huge
+            checks.add(select + "'OUT_OF_RANGE', " + textColumn + ", " + Sql.literal("outside [" + earliestDate
+                    + ", 9999-12-31]") + " FROM _typed WHERE " + n + " < " + date(earliestDate) + " OR " + n + " >= "
+                    + AFTER_LAST_DATE);
         }
         if (!c.allowed().isEmpty()) {
             String list = c.allowed().stream().map(Sql::literal).collect(Collectors.joining(", "));
@@ -248,7 +306,8 @@ public final class ContractValidator {
         }
         if (c.notFuture() && c.type().isTemporal()) {
             checks.add(select + "'FUTURE_DATE', " + textColumn + ", " + Sql.literal("after business date " + businessDate)
-                    + " FROM _typed WHERE CAST(" + n + " AS DATE) > " + date(businessDate) + " + INTERVAL 1 DAY");
+                    + " FROM _typed WHERE CAST(" + n + " AS DATE) > " + date(businessDate) + " + INTERVAL 1 DAY AND "
+                    + n + " < " + AFTER_LAST_DATE); // year 10000 and later is OUT_OF_RANGE alone
         }
         return checks;
     }

@@ -103,7 +103,8 @@ public final class IncrementalValidation {
         int rounds = 0;
         while (true) {
             rounds++;
-            ContractValidator.buildTyped(db, entity, file, rows, "row_number() OVER (ORDER BY _source, _line)", true);
+            ContractValidator.buildTyped(db, entity, file, config.timeZone(), rows,
+                    "row_number() OVER (ORDER BY _source, _line)", true);
             ContractValidator.check(db, entity, config, businessDate, file, selfOutside(outside));
             if (first) {
                 break;

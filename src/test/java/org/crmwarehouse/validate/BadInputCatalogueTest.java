@@ -33,6 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Every file has customers C1 (so orders can reference it); lines are counted from the header,
  * which is line 1. Business date 2026-03-31.
+ *
+ * <p>Issue 13, values, covered elsewhere: a whole night with -infinity, BC and year-10000 dates
+ * publishes in bounded time (cli/ExtremeDatesNightTest); the models' recursive calendars end on an
+ * infinite date (transform/InfiniteDateCalendarsTest); a failing data test names its rows
+ * (transform/DataTestExamplesTest).
  */
 class BadInputCatalogueTest {
     private static final LocalDate DATE = LocalDate.of(2026, 3, 31);
@@ -128,7 +133,8 @@ class BadInputCatalogueTest {
                 "3|unit_price|OUT_OF_RANGE|100000000.01",
                 "4|unit_price|BAD_TYPE|1e30");
         assertThat(rows("SELECT detail FROM quarantine ORDER BY line")).containsExactly(
-                "outside [0, 1000000]", "outside [0, 100000000]", "not a valid decimal");
+                "outside [0, 1000000]", "outside [0, 100000000]",
+                "not a valid decimal: exponent notation, write the number out");
         assertThat(audit()).isEqualTo("4|1|3");
     }
 
@@ -325,5 +331,246 @@ class BadInputCatalogueTest {
             }
             assertThat(rows("SELECT count(*) FROM sentinel")).as(mapping).containsExactly("1");
         }
+    }
+
+    // issue 13, values
+    // A value is loaded only when it means exactly what it says in its declared type and scale;
+    // everything else is one quarantine row naming the column. Expected rows are worked by hand
+    // from the contract: line_no BIGINT, quantity/unit_price/discount DECIMAL at 4 decimals,
+    // order_time TIMESTAMP not_future; payments.due_date DATE. Business date 2026-03-31.
+
+    private static final String VALUES_HEADER = "order_id,line_no,customer_id,order_time,order_type,quantity,"
+            + "unit_price,discount,product_name\n";
+
+    /** Like {@link #nightWith}, with top-level job keys (time_zone, earliest_date) before the sources. */
+    private Connection nightWithJob(String jobKeys, String sources) throws Exception {
+        Files.writeString(tmp.resolve("customers.csv"), "customer_id,name,created_at\nC1,Alice,2025-01-01 09:00:00\n");
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\n" + jobKeys + "sources:\n  customers: {path: customers.csv}\n"
+                + sources);
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        return db;
+    }
+
+    private Connection valuesNight(String jobKeys, String body) throws Exception {
+        Files.writeString(tmp.resolve("orders.csv"), VALUES_HEADER + body);
+        return nightWithJob(jobKeys, "  orders: {path: orders.csv}\n");
+    }
+
+    /** Numbers a cast would read with another meaning: digit groups, hex, rounding, exponents. */
+    @Test
+    void numbersThatDoNotFitTheirTypeExactly() throws Exception {
+        String t = ",C1,2026-03-01 10:00:00,sale,";
+        valuesNight("", "O1,1_000" + t + "1,9.5,,p\n"      // 1_000 was read as 1000
+                + "O2,0x10" + t + "1,9.5,,p\n"              // 0x10 was read as 16
+                + "O3,1.5" + t + "1,9.5,,p\n"               // 1.5 was rounded to line 2
+                + "O4,1" + t + "1,0.00004,,p\n"             // was rounded to a price of 0
+                + "O5,1" + t + "1,9.5,0.99999,p\n"          // was rounded to a 100% discount
+                + "O6,1" + t + "1e3,9.5,,p\n"               // exponent notation: refused, not read as 1000
+                + "O7,+7" + t + "2.50000,.5,0.9999,p\n"     // sign, exact trailing zeros, no leading digit: loaded
+                + "O8,007" + t + "1,9.5,-0.0,p\n");         // leading zeros, negative zero: loaded
+        assertThat(quarantine()).containsExactly(
+                "2|line_no|BAD_TYPE|1_000",
+                "3|line_no|BAD_TYPE|0x10",
+                "4|line_no|BAD_TYPE|1.5",
+                "5|unit_price|BAD_TYPE|0.00004",
+                "6|discount|BAD_TYPE|0.99999",
+                "7|quantity|BAD_TYPE|1e3");
+        assertThat(rows("SELECT line, detail FROM quarantine WHERE entity = 'orders' ORDER BY line")).containsExactly(
+                "2|not a valid bigint", "3|not a valid bigint", "4|not a valid bigint",
+                "5|not a valid decimal: more than 4 decimals", "6|not a valid decimal: more than 4 decimals",
+                "7|not a valid decimal: exponent notation, write the number out");
+        assertThat(rows("SELECT order_id, line_no, quantity, unit_price, discount FROM valid_orders ORDER BY 1"))
+                .containsExactly("O7|7|2.5000|0.5000|0.9999", "O8|7|1.0000|9.5000|0.0000");
+        assertThat(audit()).isEqualTo("8|2|6");
+    }
+
+    /** Words and times a timestamp cast accepts: epoch (1970), infinities, today, 24:00 (the next day). */
+    @Test
+    void specialTimestampWordsAndTwentyFourHundred() throws Exception {
+        String t = ",sale,1,9.5,,p\n";
+        valuesNight("", "O1,1,C1,epoch" + t + "O2,1,C1,infinity" + t + "O3,1,C1,-infinity" + t
+                + "O4,1,C1,2026-03-01 24:00:00" + t + "O5,1,C1,today" + t + "O6,1,C1,now" + t
+                + "O7,1,C1,2026-03-01 23:59:59.999999" + t + "O8,1,C1,2026-03-01" + t);
+        assertThat(quarantine()).containsExactly(
+                "2|order_time|BAD_TYPE|epoch",
+                "3|order_time|BAD_TYPE|infinity",
+                "4|order_time|BAD_TYPE|-infinity",
+                "5|order_time|BAD_TYPE|2026-03-01 24:00:00",
+                "6|order_time|BAD_TYPE|today",
+                "7|order_time|BAD_TYPE|now");
+        assertThat(rows("SELECT DISTINCT detail FROM quarantine WHERE entity = 'orders'"))
+                .containsExactly("not a valid timestamp");
+        assertThat(rows("SELECT CAST(order_time AS VARCHAR) FROM valid_orders ORDER BY 1"))
+                .containsExactly("2026-03-01 00:00:00", "2026-03-01 23:59:59.999999");
+        assertThat(audit()).isEqualTo("8|2|6");
+    }
+
+    /** Dates before earliest_date (default 1900-01-01), BC or after 9999 are OUT_OF_RANGE, not FUTURE_DATE too. */
+    @Test
+    void datesOutsideThePlausibleRange() throws Exception {
+        String t = ",sale,1,9.5,,p\n";
+        valuesNight("", "O1,1,C1,1899-12-31 23:59:59" + t + "O2,1,C1,1900-01-01 00:00:00" + t
+                + "O3,1,C1,0044-03-15 (BC) 10:00:00" + t + "O4,1,C1,10000-01-01 00:00:00" + t
+                + "O5,1,C1,9999-12-31 23:59:59" + t);
+        assertThat(quarantine()).containsExactly(
+                "2|order_time|OUT_OF_RANGE|1899-12-31 23:59:59",
+                "4|order_time|OUT_OF_RANGE|0044-03-15 (BC) 10:00:00",
+                "5|order_time|OUT_OF_RANGE|10000-01-01 00:00:00",
+                "6|order_time|FUTURE_DATE|9999-12-31 23:59:59");  // in range, but after the business date
+        assertThat(rows("SELECT line, detail FROM quarantine WHERE entity = 'orders' ORDER BY line")).containsExactly(
+                "2|outside [1900-01-01, 9999-12-31]", "4|outside [1900-01-01, 9999-12-31]",
+                "5|outside [1900-01-01, 9999-12-31]", "6|after business date 2026-03-31");
+        assertThat(audit()).isEqualTo("5|1|4");
+        db.close();
+
+        valuesNight("earliest_date: 1950-01-01\n", "O1,1,C1,1949-12-31 23:59:59" + t + "O2,1,C1,1950-01-01 00:00:00" + t);
+        assertThat(rows("SELECT line, column_name, reason_code, value, detail FROM quarantine WHERE entity = 'orders'"))
+                .containsExactly("2|order_time|OUT_OF_RANGE|1949-12-31 23:59:59|outside [1950-01-01, 9999-12-31]");
+        assertThat(audit()).isEqualTo("2|1|1");
+    }
+
+    /** The same bounds for a DATE column without not_future: due dates of infinity, year 10000, BC. */
+    @Test
+    void dueDatesOutsideThePlausibleRange() throws Exception {
+        Files.writeString(tmp.resolve("payments.csv"), "invoice_id,customer_id,amount,issue_date,due_date\n"
+                + "I1,C1,10,2026-03-01,infinity\n"
+                + "I2,C1,10,2026-03-01,10000-01-01\n"
+                + "I3,C1,10,2026-03-01,0001-01-01 (BC)\n"
+                + "I4,C1,10,2026-03-01,9999-12-31\n"        // the usual \"never\": in range, loaded
+                + "I5,C1,10,2026-03-01,2026-04-30 10:00:00\n");  // a timestamp's date: loaded
+        nightWithJob("", "  payments: {path: payments.csv}\n");
+        assertThat(rows("SELECT line, column_name, reason_code, value FROM quarantine WHERE entity = 'payments' "
+                + "ORDER BY line")).containsExactly(
+                        "2|due_date|BAD_TYPE|infinity",
+                        "3|due_date|OUT_OF_RANGE|10000-01-01",
+                        "4|due_date|OUT_OF_RANGE|0001-01-01 (BC)");
+        assertThat(rows("SELECT invoice_id, CAST(due_date AS VARCHAR) FROM valid_payments ORDER BY 1"))
+                .containsExactly("I4|9999-12-31", "I5|2026-04-30");
+        assertThat(rows("SELECT rows_read, rows_loaded, rows_quarantined FROM audit_sources WHERE entity = 'payments'"))
+                .containsExactly("5|2|3");
+    }
+
+    /**
+     * UTC offsets convert to the job's time_zone (Europe/Madrid: UTC+1, UTC+2 from 2026-03-29
+     * 01:00 UTC); a value without offset is taken as Madrid time. Worked by hand: 10:00+05:00 is
+     * 05:00 UTC = 06:00 CET; 10:00-08:00 is 18:00 UTC = 19:00; 10:00Z = 11:00; 10:00+0530 is 04:30
+     * UTC = 05:30; 2026-03-29 01:30+00 = 03:30 CEST. And 2026-04-01 23:30-08:00 is 2026-04-02 07:30
+     * UTC = 09:30 CEST on 2 April: FUTURE_DATE, which the dropped offset let through as 1 April.
+     */
+    @Test
+    void offsetsConvertToTheJobTimeZone() throws Exception {
+        String t = ",sale,1,9.5,,p\n";
+        valuesNight("time_zone: Europe/Madrid\n", "O1,1,C1,2026-03-01 10:00:00+05:00" + t
+                + "O2,1,C1,2026-03-01 10:00:00-08:00" + t + "O3,1,C1,2026-03-01T10:00:00Z" + t
+                + "O4,1,C1,2026-03-01 10:00:00+0530" + t + "O5,1,C1,2026-03-29 01:30:00+00" + t
+                + "O6,1,C1,2026-03-01 10:00:00" + t + "O7,1,C1,2026-04-01 23:30:00-08:00" + t
+                + "O8,1,C1,2026-03-01 10:00:00+5" + t);  // not an offset: one digit
+        assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders ORDER BY 1")).containsExactly(
+                "O1|2026-03-01 06:00:00", "O2|2026-03-01 19:00:00", "O3|2026-03-01 11:00:00",
+                "O4|2026-03-01 05:30:00", "O5|2026-03-29 03:30:00", "O6|2026-03-01 10:00:00");
+        assertThat(quarantine()).containsExactly(
+                "8|order_time|FUTURE_DATE|2026-04-01 23:30:00-08:00",
+                "9|order_time|BAD_TYPE|2026-03-01 10:00:00+5");
+        assertThat(audit()).isEqualTo("8|6|2");
+        db.close();
+
+        // the default zone is UTC
+        valuesNight("", "O1,1,C1,2026-03-01 10:00:00+05:00" + t);
+        assertThat(rows("SELECT CAST(order_time AS VARCHAR) FROM valid_orders")).containsExactly("2026-03-01 05:00:00");
+    }
+
+    @Test
+    void unknownTimeZoneOrEarliestDate() throws Exception {
+        Files.writeString(tmp.resolve("orders.csv"), VALUES_HEADER);
+        assertThatThrownBy(() -> nightWithJob("time_zone: Mars/Olympus\n", "  orders: {path: orders.csv}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("time_zone 'Mars/Olympus' is not a time zone; use an IANA name such as "
+                        + "Europe/Madrid or UTC");
+        assertThatThrownBy(() -> nightWithJob("earliest_date: 1900-13-01\n", "  orders: {path: orders.csv}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("earliest_date '1900-13-01' is not a date (YYYY-MM-DD)");
+    }
+
+    /** An explicit timestamp_format: %z offsets convert, 24:00 and year 10000 are refused. */
+    @Test
+    void explicitFormatsFollowTheSameRules() throws Exception {
+        String t = ",sale,1,9.5,,p\n";
+        Files.writeString(tmp.resolve("orders.csv"), VALUES_HEADER + "O1,1,C1,01/03/2026 10:00:00+05:00" + t
+                + "O2,1,C1,01/03/2026 24:00:00+00:00" + t + "O3,1,C1,01/03/1899 10:00:00+00:00" + t);
+        nightWithJob("time_zone: Europe/Madrid\n",
+                "  orders: {path: orders.csv, timestamp_format: \"%d/%m/%Y %H:%M:%S%z\"}\n");
+        assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders")).containsExactly(
+                "O1|2026-03-01 06:00:00");
+        assertThat(quarantine()).containsExactly(
+                "3|order_time|BAD_TYPE|01/03/2026 24:00:00+00:00",
+                "4|order_time|OUT_OF_RANGE|01/03/1899 10:00:00+00:00");
+        assertThat(audit()).isEqualTo("3|1|2");
+    }
+
+    /** JSONL numbers and strings, and Parquet typed columns, reach validation as text: same refusals. */
+    @Test
+    void jsonlAndParquetValuesFollowTheSameRules() throws Exception {
+        String common = "\"customer_id\": \"C1\", \"order_type\": \"sale\", \"product_name\": \"p\"";
+        Files.writeString(tmp.resolve("orders.jsonl"),
+                "{\"order_id\": \"O1\", \"line_no\": 1.5, \"order_time\": \"2026-03-01 10:00:00\", "
+                        + "\"quantity\": 1, \"unit_price\": 0.00004, " + common + "}\n"
+                + "{\"order_id\": \"O2\", \"line_no\": 1e3, \"order_time\": \"epoch\", "
+                        + "\"quantity\": 1, \"unit_price\": 9.5, " + common + "}\n"
+                + "{\"order_id\": \"O3\", \"line_no\": 1, \"order_time\": \"2026-03-01T10:00:00-08:00\", "
+                        + "\"quantity\": 2, \"unit_price\": 9.5, " + common + "}\n");
+        nightWithJob("", "  orders: {path: orders.jsonl}\n");
+        assertThat(quarantine()).containsExactly(
+                "1|line_no|BAD_TYPE|1.5",
+                "1|unit_price|BAD_TYPE|0.00004",
+                "2|line_no|BAD_TYPE|1000.0",  // DuckDB's JSON reader gives a number's text as a double's
+                "2|order_time|BAD_TYPE|epoch");
+        assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders"))
+                .containsExactly("O3|2026-03-01 18:00:00");
+        assertThat(audit()).isEqualTo("3|1|2");
+        db.close();
+
+        Path parquet = tmp.resolve("orders.parquet");
+        try (Connection writer = Db.inMemory()) {
+            Db.execute(writer, "SET TimeZone = 'UTC'");
+            Db.execute(writer, "COPY (SELECT * FROM (VALUES "
+                    + "('O1', 1.5::DOUBLE, 'C1', TIMESTAMPTZ '2026-03-01 10:00:00+05:00', 'sale', 1.0::DOUBLE, 9.5::DOUBLE), "
+                    + "('O2', 1::DOUBLE, 'C1', TIMESTAMPTZ '2026-03-01 10:00:00+00', 'sale', 1.0::DOUBLE, 0.00004::DOUBLE), "
+                    + "('O3', 2::DOUBLE, 'C1', TIMESTAMPTZ '-infinity', 'sale', 1.0::DOUBLE, 9.5::DOUBLE)) "
+                    + "t(order_id, line_no, customer_id, order_time, order_type, quantity, unit_price)) TO "
+                    + org.crmwarehouse.sql.Sql.literal(parquet.toString()) + " (FORMAT parquet)");
+        }
+        nightWithJob("time_zone: Europe/Madrid\n", "  orders: {path: orders.parquet}\n");
+        // a DOUBLE reads as text like 1.5, 1.0 or 4e-05; a TIMESTAMPTZ with its offset
+        assertThat(quarantine()).containsExactly(
+                "1|line_no|BAD_TYPE|1.5",
+                "2|line_no|BAD_TYPE|1.0",
+                "2|unit_price|BAD_TYPE|4e-05",
+                "3|line_no|BAD_TYPE|2.0",
+                "3|order_time|BAD_TYPE|-infinity");
+        assertThat(audit()).isEqualTo("3|0|3");
+    }
+
+    /** A mapping's columns reach validation as text like a file's (a computed DOUBLE as its text). */
+    @Test
+    void mappedSourcesFollowTheSameRules() throws Exception {
+        Files.writeString(tmp.resolve("o.csv"), "id,line,ts,price\n"
+                + "O1,0x10,2026-03-01 10:00:00,9.5\n"
+                + "O2,1,epoch,9.5\n"
+                + "O3,1,2026-03-01 10:00:00+05:00,0.00004\n"
+                + "O4,1,2026-03-01 10:00:00-08:00,9.5\n");
+        nightWithJob("time_zone: Europe/Madrid\nraw:\n  o: {path: o.csv}\n", "  orders:\n    mapping: |\n"
+                + "      select id as order_id, line as line_no, 'C1' as customer_id, ts as order_time,\n"
+                + "        'sale' as order_type, 1 as quantity, cast(price as double) as unit_price, _line from rawfile_o\n");
+        assertThat(quarantine()).containsExactly(
+                "2|line_no|BAD_TYPE|0x10",
+                "3|order_time|BAD_TYPE|epoch",
+                "4|unit_price|BAD_TYPE|4e-05");
+        // 10:00-08:00 is 18:00 UTC, 19:00 in Madrid (CET) on 1 March
+        assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders"))
+                .containsExactly("O4|2026-03-01 19:00:00");
+        assertThat(audit()).isEqualTo("4|1|3");
     }
 }
