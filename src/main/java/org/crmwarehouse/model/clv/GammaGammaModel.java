@@ -49,9 +49,10 @@ public final class GammaGammaModel {
         }
         long customers = patterns.stream().mapToLong(SpendPattern::customers).sum();
         // The model is scale-equivariant (m_x -> c m_x keeps p and q, gamma -> c gamma), but the
-        // optimiser starts at gamma = 1 within bounds: CDNOW's spends x 1e12 (about 3.5e13, below one
-        // line's contract maximum of 1e14) ended on a bound. Fit in units of the mean spend, then scale gamma, its
-        // standard error and the log-likelihood (ln f(m) = ln f(m / unit) - ln unit) back.
+        // optimiser starts at gamma = 1 within bounds: CDNOW's spends x 1e12 (about 3.5e13, below
+        // one line's contract maximum of 1e14) ended on a bound. Fit in units of the mean spend,
+        // then scale gamma, its standard error and the log-likelihood back
+        // (ln f(m) = ln f(m / unit) - ln unit).
         double unit = patterns.stream().mapToDouble(s -> s.meanSpend() * s.customers()).sum() / customers;
         List<SpendPattern> inUnits = patterns.stream()
                 .map(s -> new SpendPattern(s.frequency(), s.meanSpend() / unit, s.customers())).toList();
