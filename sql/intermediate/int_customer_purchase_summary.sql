@@ -88,7 +88,7 @@ final as (
         cast(days_between(per_customer.first_purchase_date, per_customer.last_purchase_date) / parameters.unit_days as double) as recency,
         cast(days_between(per_customer.first_purchase_date, parameters.business_date) / parameters.unit_days as double) as age,
         parameters.value_time_unit as time_unit,
-        cast(per_customer.sales_revenue as decimal(18, 4)) as sales_revenue,
+        cast(per_customer.sales_revenue as decimal(38, 4)) as sales_revenue,
         cast(per_customer.repeat_mean_revenue as double) as repeat_mean_revenue,
         cast(coalesce(safe_divide(margins.margin, margins.costed_revenue), overall.margin_rate) as double) as margin_rate
     from per_customer

@@ -87,7 +87,7 @@ final as (
         channel,
         reason,
         count(*) as losses,
-        cast(round(sum(value), 2) as decimal(18, 2)) as value
+        cast(round(sum(value), 2) as decimal(38, 2)) as value
     from losses
     group by 1, 2, 3, 4
 

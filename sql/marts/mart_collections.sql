@@ -41,8 +41,8 @@ final as (
         salesperson,
         count(*) as invoices,
         count(distinct customer_id) as customers,
-        cast(sum(paid_amount) as decimal(18, 2)) as collected,
-        cast(sum(case when is_late then paid_amount else 0 end) as decimal(18, 2)) as collected_late
+        cast(sum(paid_amount) as decimal(38, 2)) as collected,
+        cast(sum(case when is_late then paid_amount else 0 end) as decimal(38, 2)) as collected_late
     from by_period
     group by period_type, period_start, method, salesperson
 

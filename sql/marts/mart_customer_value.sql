@@ -117,10 +117,10 @@ final as (
 
     select
         ranked.customer_id,
-        cast(round(historical_revenue, 2) as decimal(18, 2)) as historical_revenue,
-        cast(round(historical_margin, 2) as decimal(18, 2)) as historical_margin,
-        cast(round(current_margin, 2) as decimal(18, 2)) as current_margin,
-        cast(round(potential_value, 2) as decimal(18, 2)) as potential_value,
+        cast(round(historical_revenue, 2) as decimal(38, 2)) as historical_revenue,
+        cast(round(historical_margin, 2) as decimal(38, 2)) as historical_margin,
+        cast(round(current_margin, 2) as decimal(38, 2)) as current_margin,
+        cast(round(potential_value, 2) as decimal(38, 2)) as potential_value,
         p_alive,
         expected_purchases,
         case
@@ -130,7 +130,7 @@ final as (
             when potential_value >= potential_median then 'low current, high potential'
             else 'low current, low potential'
         end as value_quadrant,
-        cast(round(value_score, 2) as decimal(18, 2)) as value_score,
+        cast(round(value_score, 2) as decimal(38, 2)) as value_score,
         case
             when value_rank_share <= value_vip_share then 'VIP'
             when value_rank_share <= value_major_share then 'major'

@@ -37,11 +37,11 @@ final as (
         return_orders,
         customers,
         order_lines,
-        cast(net_units as decimal(18, 4)) as net_units,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(cost, 2) as decimal(18, 2)) as cost,
-        cast(round(margin, 2) as decimal(18, 2)) as margin,
-        cast(round(safe_divide(margin, costed_revenue), 4) as decimal(9, 4)) as margin_rate,
+        cast(net_units as decimal(38, 4)) as net_units,
+        cast(round(revenue, 2) as decimal(38, 2)) as revenue,
+        cast(round(cost, 2) as decimal(38, 2)) as cost,
+        cast(round(margin, 2) as decimal(38, 2)) as margin,
+        cast(round(safe_divide(margin, costed_revenue), 4) as decimal(38, 4)) as margin_rate,
         uncosted_lines
     from daily
 

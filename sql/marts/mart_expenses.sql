@@ -30,9 +30,9 @@ final as (
         category,
         currency,
         count(*) as claims,
-        cast(round(sum(amount), 2) as decimal(18, 2)) as amount,
+        cast(round(sum(amount), 2) as decimal(38, 2)) as amount,
         count(customer_id) as customer_claims,
-        cast(round(coalesce(sum(case when customer_id is not null then amount end), 0), 2) as decimal(18, 2)) as customer_amount,
+        cast(round(coalesce(sum(case when customer_id is not null then amount end), 0), 2) as decimal(38, 2)) as customer_amount,
         count(distinct customer_id) as customers
     from expenses
     group by expense_month, salesperson, category, currency

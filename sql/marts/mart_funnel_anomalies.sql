@@ -45,7 +45,7 @@ final as (
         first_contact_recorded,
         event_time,
         cast(days_to_deal as integer) as days_to_deal,
-        cast(amount as decimal(18, 2)) as amount
+        cast(amount as decimal(38, 2)) as amount
     from deals_before_contact
 
 )

@@ -17,8 +17,8 @@ final as (
         cast(round(safe_divide(sum(case when in_top_20_revenue then revenue end), sum(revenue)), 6) as double) as top_20_revenue_share,
         cast(round(safe_divide(sum(case when in_top_20_margin then margin end), sum(margin)), 6) as double) as top_20_margin_share,
         count(case when unprofitable then 1 end) as unprofitable_customers,
-        cast(round(sum(case when margin > 0 then margin else 0 end), 2) as decimal(18, 2)) as positive_margin,
-        cast(round(sum(case when margin < 0 then margin else 0 end), 2) as decimal(18, 2)) as negative_margin,
+        cast(round(sum(case when margin > 0 then margin else 0 end), 2) as decimal(38, 2)) as positive_margin,
+        cast(round(sum(case when margin < 0 then margin else 0 end), 2) as decimal(38, 2)) as negative_margin,
         cast(round(safe_divide(-sum(case when margin < 0 then margin else 0 end), sum(case when margin > 0 then margin else 0 end)), 6) as double) as margin_consumed_share
     from customers
     cross join run_parameters

@@ -76,9 +76,9 @@ final as (
         channel,
         customers,
         order_lines,
-        cast(round(revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(cost, 2) as decimal(18, 2)) as cost,
-        cast(round(margin, 2) as decimal(18, 2)) as margin
+        cast(round(revenue, 2) as decimal(38, 2)) as revenue,
+        cast(round(cost, 2) as decimal(38, 2)) as cost,
+        cast(round(margin, 2) as decimal(38, 2)) as margin
     from cube
 
 )

@@ -76,28 +76,28 @@ final as (
         b.salesperson,
         b.issue_date,
         b.due_date,
-        cast(b.amount as decimal(18, 2)) as amount,
-        cast(b.paid as decimal(18, 2)) as paid,
-        cast(b.outstanding as decimal(18, 2)) as outstanding,
+        cast(b.amount as decimal(38, 2)) as amount,
+        cast(b.paid as decimal(38, 2)) as paid,
+        cast(b.outstanding as decimal(38, 2)) as outstanding,
         b.days_overdue,
         b.aging_bucket,
-        cast(case when b.aging_bucket = 'not_due' then b.outstanding else 0 end as decimal(18, 2)) as not_due,
-        cast(case when b.aging_bucket = '1_30' then b.outstanding else 0 end as decimal(18, 2)) as bucket_0_30,
-        cast(case when b.aging_bucket = '31_60' then b.outstanding else 0 end as decimal(18, 2)) as bucket_31_60,
-        cast(case when b.aging_bucket = '61_90' then b.outstanding else 0 end as decimal(18, 2)) as bucket_61_90,
-        cast(case when b.aging_bucket = '91_180' then b.outstanding else 0 end as decimal(18, 2)) as bucket_91_180,
-        cast(case when b.aging_bucket = 'over_180' then b.outstanding else 0 end as decimal(18, 2)) as bucket_over_180,
-        cast(t.customer_outstanding as decimal(18, 2)) as customer_outstanding,
-        cast(round(safe_divide(t.customer_outstanding, a.total_outstanding), 6) as decimal(9, 6)) as customer_share,
-        cast(c.credit_limit as decimal(18, 2)) as credit_limit,
+        cast(case when b.aging_bucket = 'not_due' then b.outstanding else 0 end as decimal(38, 2)) as not_due,
+        cast(case when b.aging_bucket = '1_30' then b.outstanding else 0 end as decimal(38, 2)) as bucket_0_30,
+        cast(case when b.aging_bucket = '31_60' then b.outstanding else 0 end as decimal(38, 2)) as bucket_31_60,
+        cast(case when b.aging_bucket = '61_90' then b.outstanding else 0 end as decimal(38, 2)) as bucket_61_90,
+        cast(case when b.aging_bucket = '91_180' then b.outstanding else 0 end as decimal(38, 2)) as bucket_91_180,
+        cast(case when b.aging_bucket = 'over_180' then b.outstanding else 0 end as decimal(38, 2)) as bucket_over_180,
+        cast(t.customer_outstanding as decimal(38, 2)) as customer_outstanding,
+        cast(round(safe_divide(t.customer_outstanding, a.total_outstanding), 6) as decimal(38, 6)) as customer_share,
+        cast(c.credit_limit as decimal(38, 2)) as credit_limit,
         cast(case
             when c.credit_limit is null then null
             when t.customer_outstanding > c.credit_limit then t.customer_outstanding - c.credit_limit
             else 0
-        end as decimal(18, 2)) as credit_limit_excess,
-        cast(round(r.revenue_window, 2) as decimal(18, 2)) as customer_revenue_window,
+        end as decimal(38, 2)) as credit_limit_excess,
+        cast(round(r.revenue_window, 2) as decimal(38, 2)) as customer_revenue_window,
         cast(round(case when r.revenue_window > 0
-            then t.customer_outstanding / r.revenue_window * params.dso_window_days end, 1) as decimal(18, 1)) as customer_dso_days
+            then t.customer_outstanding / r.revenue_window * params.dso_window_days end, 1) as decimal(38, 1)) as customer_dso_days
     from bucketed b
     cross join params
     cross join all_total a

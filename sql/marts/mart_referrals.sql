@@ -102,11 +102,11 @@ final as (
             and exists (select 1 from links k where k.customer_id = ch.root_customer_id) as chain_truncated,
         f.referrer_customer_id is not null
             and f.referrer_customer_id in (select customer_id from cycle_members) as referrer_on_cycle,
-        cast(round(coalesce(r.revenue, 0), 2) as decimal(18, 2)) as revenue,
+        cast(round(coalesce(r.revenue, 0), 2) as decimal(38, 2)) as revenue,
         coalesce(d.referred_customers, 0) as referred_customers,
-        cast(round(coalesce(d.referred_customers_revenue, 0), 2) as decimal(18, 2)) as referred_customers_revenue,
+        cast(round(coalesce(d.referred_customers_revenue, 0), 2) as decimal(38, 2)) as referred_customers_revenue,
         coalesce(d.descendant_customers, 0) as descendant_customers,
-        cast(round(coalesce(d.descendant_revenue, 0), 2) as decimal(18, 2)) as descendant_revenue,
+        cast(round(coalesce(d.descendant_revenue, 0), 2) as decimal(38, 2)) as descendant_revenue,
         coalesce(l.referred_leads, 0) as referred_leads,
         coalesce(l.referred_leads_won, 0) as referred_leads_won
     from forest f

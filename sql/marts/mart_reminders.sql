@@ -38,7 +38,7 @@ follow_ups as (
         lc.contact_id as reference_id,
         lc.next_contact_date as due_date,
         'last contact ' || cast(lc.contact_date as varchar) || ' by ' || lc.channel as detail,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(38, 2)) as amount
     from latest_contact lc
     cross join params
     where lc.next_contact_date is not null
@@ -70,7 +70,7 @@ quiet_customers as (
             else 'last order ' || cast(s.last_order_date as varchar) || ', '
                  || cast(days_between(s.last_order_date, params.business_date) as varchar) || ' days ago'
         end as detail,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(38, 2)) as amount
     from customers c
     cross join params
     left join last_sale s on s.customer_id = c.customer_id
@@ -87,7 +87,7 @@ receivables_due as (
         p.invoice_id as reference_id,
         p.due_date,
         'invoice ' || p.invoice_id || ' due' as detail,
-        cast(p.outstanding as decimal(18, 2)) as amount
+        cast(p.outstanding as decimal(38, 2)) as amount
     from stg_payments p
     cross join params
     where p.outstanding > 0
@@ -146,7 +146,7 @@ anniversaries as (
             then 'turns ' || cast(occ_year - cast(extract(year from base_date) as integer) as varchar)
             else coalesce(label, 'important date') || ' (' || cast(occ_year - cast(extract(year from base_date) as integer) as varchar) || ' years)'
         end as detail,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(38, 2)) as amount
     from next_anniversary
 
 ),
@@ -160,7 +160,7 @@ renewals as (
         'renewal_date' as reference_id,
         c.renewal_date as due_date,
         'renewal' as detail,
-        cast(null as decimal(18, 2)) as amount
+        cast(null as decimal(38, 2)) as amount
     from customers c
     cross join params
     where days_between(params.business_date, c.renewal_date) between 0 and params.renewal_days

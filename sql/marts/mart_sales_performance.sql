@@ -13,7 +13,7 @@ activity as (
     select salesperson, contact_date as activity_date,
            1 as contacts, case when channel = 'visit' then 1 else 0 end as visits,
            0 as quotes, 0 as deals, 0 as deal_amount,
-           cast(0 as decimal(18, 4)) as revenue, cast(0 as decimal(18, 4)) as margin, cast(0 as decimal(18, 4)) as collected
+           cast(0 as decimal(38, 4)) as revenue, cast(0 as decimal(38, 4)) as margin, cast(0 as decimal(38, 4)) as collected
     from stg_contacts
 
     union all
@@ -91,13 +91,13 @@ final as (
         s.visits,
         s.quotes,
         s.deals,
-        cast(s.deal_amount as decimal(18, 2)) as deal_amount,
-        cast(round(s.revenue, 2) as decimal(18, 2)) as revenue,
-        cast(round(s.margin, 2) as decimal(18, 2)) as margin,
-        cast(s.collected as decimal(18, 2)) as collected,
+        cast(s.deal_amount as decimal(38, 2)) as deal_amount,
+        cast(round(s.revenue, 2) as decimal(38, 2)) as revenue,
+        cast(round(s.margin, 2) as decimal(38, 2)) as margin,
+        cast(s.collected as decimal(38, 2)) as collected,
         params.commission_base,
         cast(round(params.commission_rate
-            * case when params.commission_base = 'revenue' then s.revenue else s.margin end, 2) as decimal(18, 2)) as commission
+            * case when params.commission_base = 'revenue' then s.revenue else s.margin end, 2) as decimal(38, 2)) as commission
     from summed s
     cross join params
 

@@ -27,9 +27,12 @@ renamed as (
         unit_cost,
         discount,
         coalesce(discount, 0) as discount_rate,
-        cast(round(case when order_type = 'return' then -1 else 1 end * quantity * unit_price * (1 - coalesce(discount, 0)), 4) as decimal(18, 4)) as revenue,
-        cast(round(case when order_type = 'return' then -1 else 1 end * quantity * unit_cost, 4) as decimal(18, 4)) as cost,
-        cast(round(case when order_type = 'return' then -1 else 1 end * (quantity * unit_price * (1 - coalesce(discount, 0)) - quantity * unit_cost), 4) as decimal(18, 4)) as margin,
+        -- amounts in DECIMAL(38, 4): one line reaches quantity 1e6 x unit_price 1e8 = 1e14, which the
+        -- inputs' DECIMAL(18, 4) cannot hold, and sums of many lines go far past it; widening the
+        -- first factor makes every product and sum downstream 128-bit
+        cast(round(case when order_type = 'return' then -1 else 1 end * cast(quantity as decimal(38, 4)) * unit_price * (1 - coalesce(discount, 0)), 4) as decimal(38, 4)) as revenue,
+        cast(round(case when order_type = 'return' then -1 else 1 end * cast(quantity as decimal(38, 4)) * unit_cost, 4) as decimal(38, 4)) as cost,
+        cast(round(case when order_type = 'return' then -1 else 1 end * (cast(quantity as decimal(38, 4)) * unit_price * (1 - coalesce(discount, 0)) - cast(quantity as decimal(38, 4)) * unit_cost), 4) as decimal(38, 4)) as margin,
         -- booleans
         order_type = 'return' as is_return,
         -- dates

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Covered elsewhere and not repeated: interleaved malformed rows and their line numbers
  * (extract/LineNumbersTest), quoted delimiters and newlines in CSV/JSONL/Parquet, a path with a
  * quote, empty/header-only loading, a missing header column (extract/SourceFormatsTest), a missing
- * input file and a non-read-only mapping through the command line (cli/CliErrorsTest).
+ * input file and a non-read-only mapping through the command line (cli/CliErrorsTest), a whole
+ * night on rows at every numeric contract bound, sums past 1e18 (cli/ContractBoundsNightTest).
  *
  * <p>Every file has customers C1 (so orders can reference it); lines are counted from the header,
  * which is line 1. Business date 2026-03-31.
@@ -572,5 +573,25 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders"))
                 .containsExactly("O4|2026-03-01 19:00:00");
         assertThat(audit()).isEqualTo("4|1|3");
+    }
+
+    // issue 13, amounts
+
+    /**
+     * Issue 13.1: a legal line at the contract's maxima (quantity 1e6 x unit_price 1e8 = 1e14) and the
+     * 3,000,000.00 flat load and flow through stg_orders (which overflowed DECIMAL(18) before);
+     * by hand: revenue 1e6 x 1e8 x (1 - 0.5) = 5e13, cost 1e6 x 1e8 = 1e14, margin -5e13.
+     */
+    @Test
+    void amountsAtTheContractMaximaFlowThroughStaging() throws Exception {
+        String header = "order_id,line_no,customer_id,order_time,order_type,quantity,unit_price,unit_cost,discount\n";
+        night((header + "O1,1,C1,2026-03-01 10:00:00,sale,1000000,100000000,100000000,0.5\n"
+                + "F1,1,C1,2026-03-01 10:00:00,sale,1,3000000.00,,\n").getBytes(StandardCharsets.UTF_8),
+                "{path: orders.csv}");
+        assertThat(audit()).isEqualTo("2|2|0");
+        Db.execute(db, "CREATE TABLE stg_orders AS "
+                + org.crmwarehouse.transform.ModelCatalog.packaged(Contract.standard()).model("stg_orders").sql());
+        assertThat(rows("SELECT order_id, revenue, cost, margin FROM stg_orders ORDER BY order_id")).containsExactly(
+                "F1|3000000.0000|∅|∅", "O1|50000000000000.0000|100000000000000.0000|-50000000000000.0000");
     }
 }

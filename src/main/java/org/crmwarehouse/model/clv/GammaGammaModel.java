@@ -1,6 +1,8 @@
 package org.crmwarehouse.model.clv;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.numbers.gamma.LogGamma;
 
 /**
@@ -46,8 +48,23 @@ public final class GammaGammaModel {
             throw new ModelFitException(NAME, "no spend patterns to fit", null);
         }
         long customers = patterns.stream().mapToLong(SpendPattern::customers).sum();
-        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1},
-                theta -> logLikelihood(patterns, theta[0], theta[1], theta[2]), customers, patterns.size());
+        // The model is scale-equivariant (m_x -> c m_x keeps p and q, gamma -> c gamma), but the
+        // optimiser starts at gamma = 1 within bounds: CDNOW's spends x 1e12 (about 3.5e13, below
+        // one line's contract maximum of 1e14) ended on a bound. Fit in units of the mean spend,
+        // then scale gamma, its standard error and the log-likelihood back
+        // (ln f(m) = ln f(m / unit) - ln unit).
+        double unit = patterns.stream().mapToDouble(s -> s.meanSpend() * s.customers()).sum() / customers;
+        List<SpendPattern> inUnits = patterns.stream()
+                .map(s -> new SpendPattern(s.frequency(), s.meanSpend() / unit, s.customers())).toList();
+        FitResult fit = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1},
+                theta -> logLikelihood(inUnits, theta[0], theta[1], theta[2]), customers, patterns.size());
+        Map<String, Double> estimates = new LinkedHashMap<>(fit.estimates());
+        estimates.computeIfPresent("gamma", (k, v) -> v * unit);
+        Map<String, Double> standardErrors = new LinkedHashMap<>(fit.standardErrors());
+        standardErrors.computeIfPresent("gamma", (k, v) -> v * unit);
+        FitResult result = new FitResult(fit.model(), estimates, standardErrors,
+                fit.logLikelihood() - customers * Math.log(unit), fit.customers(), fit.patterns(), fit.iterations(),
+                fit.converged());
         return new GammaGammaModel(result.estimate("p"), result.estimate("q"), result.estimate("gamma"), result);
     }
 

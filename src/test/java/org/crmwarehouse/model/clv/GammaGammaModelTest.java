@@ -54,4 +54,27 @@ class GammaGammaModelTest {
         assertThatThrownBy(() -> GammaGammaModel.fit(List.of(new SpendPattern(2, 30.0, 100), new SpendPattern(5, 30.0, 40))))
                 .isInstanceOf(ModelFitException.class).hasMessageContaining("Gamma-Gamma");
     }
+
+    // issue 13, amounts
+
+    /**
+     * Spend at the contract's scale: Gamma-Gamma is scale-equivariant (m_x -> c m_x gives the same p and
+     * q, gamma -> c gamma, E[M] -> c E[M]), so the CDNOW fit with every mean spend x 1e12 (about 3.5e13,
+     * near one line's maximum of 1e14) must give the unscaled fit's p and q and 1e12 x its E[M].
+     */
+    @Test
+    void spendAtTheContractsScaleFitsLikeTheUnscaledSpend() throws Exception {
+        List<SpendPattern> repeaters = CdnowSample.load().repeatSpendPatterns();
+        double scale = 1e12;
+        List<SpendPattern> scaled = repeaters.stream()
+                .map(s -> new SpendPattern(s.frequency(), s.meanSpend() * scale, s.customers())).toList();
+        GammaGammaModel unscaled = GammaGammaModel.fit(repeaters);
+        GammaGammaModel big = GammaGammaModel.fit(scaled);
+        assertThat(big.fitResult().converged()).isTrue();
+        assertThat(big.p()).isCloseTo(unscaled.p(), within(0.005));
+        assertThat(big.q()).isCloseTo(unscaled.q(), within(0.005));
+        assertThat(big.gamma() / scale).isCloseTo(unscaled.gamma(), within(0.05));
+        assertThat(big.expectedMeanSpend(1, 500.0 * scale) / scale)
+                .isCloseTo(unscaled.expectedMeanSpend(1, 500.0), within(0.05));
+    }
 }
