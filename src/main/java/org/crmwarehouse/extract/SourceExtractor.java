@@ -240,24 +240,57 @@ public final class SourceExtractor {
      */
     private FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source,
             Projection projection) throws SQLException {
-        if (!Files.isRegularFile(file.path())) {
-            throw new ExtractException(source + ": input file not found: " + file.path());
-        }
+        InputFileCheck.check(file, source);
         try {
             if (file.format() != FileSpec.FileFormat.PARQUET && Files.size(file.path()) == 0) {
                 return null;
             }
-            return switch (file.format()) {
+            FileCounts counts = switch (file.format()) {
                 case CSV -> readCsv(db, file, table, entity, source, projection);
                 case JSONL -> readJsonLines(db, file, table, entity, source, projection);
                 case PARQUET -> readParquet(db, file, table, projection);
             };
+            long withNul = rejectNulBytes(db, table, entity, source);
+            return new FileCounts(counts.rows() - withNul, counts.malformed() + withNul);
         } catch (IOException e) {
             throw new ExtractException(file.path() + ": cannot be read: " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new ExtractException(file.path() + ": cannot be read as " + file.format().name().toLowerCase(Locale.ROOT)
                     + ": " + firstLine(e), e);
         }
+    }
+
+    /**
+     * Moves the rows with a NUL byte in any value to {@code extract_rejects}: no text column holds
+     * one legitimately, and loaded it became a value of its own (a new department) in the marts.
+     * The first such column is named and its value kept with each NUL shown as {@code \\0}.
+     * Returns the number of rows moved.
+     */
+    private static long rejectNulBytes(Connection db, String table, String entity, String source)
+            throws SQLException {
+        List<String> columns = Db.columnsOf(db, "SELECT * FROM " + table).stream()
+                .filter(c -> !c.equals("_line") && !c.equals("_source")).toList();
+        if (columns.isEmpty()) {
+            return 0;
+        }
+        StringBuilder column = new StringBuilder("CASE");
+        StringBuilder value = new StringBuilder("CASE");
+        for (String c : columns) {
+            String when = " WHEN contains(" + Sql.identifier(c) + ", chr(0)) THEN ";
+            column.append(when).append(Sql.literal(c));
+            value.append(when).append(Sql.identifier(c));
+        }
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _nul_rows AS SELECT _line, " + column + " END AS column_name, "
+                + value + " END AS value FROM " + table + " WHERE " + column + " END IS NOT NULL");
+        long rows = Db.queryLong(db, "SELECT count(*) FROM _nul_rows");
+        if (rows > 0) {
+            Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
+                    + ", _line, column_name, 'MALFORMED_ROW', replace(value, chr(0), '\\0'), 'a NUL byte in column ' "
+                    + "|| column_name || ' (a binary or corrupted file?)', NULL FROM _nul_rows ORDER BY _line");
+            Db.execute(db, "DELETE FROM " + table + " WHERE _line IN (SELECT _line FROM _nul_rows)");
+        }
+        Db.execute(db, "DROP TABLE _nul_rows");
+        return rows;
     }
 
     private FileCounts readCsv(Connection db, FileSpec file, String table, String entity, String source,

@@ -594,4 +594,80 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT order_id, revenue, cost, margin FROM stg_orders ORDER BY order_id")).containsExactly(
                 "F1|3000000.0000|∅|∅", "O1|50000000000000.0000|100000000000000.0000|-50000000000000.0000");
     }
+
+    // issue 13, reading files
+
+    /**
+     * A NUL byte inside a field: the row is quarantined with the column, never loaded (loaded, it
+     * reached a mart as a new department). Expected by hand: line 3 holds the NUL, lines 2 and 4
+     * load; the value shows the NUL as \0.
+     */
+    @Test
+    void nulByteInAField() throws Exception {
+        night("O1" + GOOD + "O2,1,C1,2026-03-01 10:00:00,sale,1,9.5,Toys\0Games\n" + "O3" + GOOD);
+        assertThat(quarantine()).containsExactly("3|product_name|MALFORMED_ROW|Toys\\0Games");
+        assertThat(rows("SELECT detail FROM quarantine")).containsExactly(
+                "a NUL byte in column product_name (a binary or corrupted file?)");
+        assertThat(rows("SELECT _line, order_id FROM valid_orders ORDER BY 1")).containsExactly("2|O1", "4|O3");
+        assertThat(audit()).isEqualTo("3|2|1");
+    }
+
+    /** gzip content is read when named .gz, and named .csv is refused with one line saying it is compressed. */
+    @Test
+    void gzipContent() throws Exception {
+        byte[] csv = (HEADER + "O1" + GOOD + "O2" + GOOD).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(csv);
+        }
+        Files.write(tmp.resolve("orders.csv.gz"), gz.toByteArray());
+        nightWith("  orders: {path: orders.csv.gz}\n");
+        assertThat(rows("SELECT _line, order_id FROM valid_orders ORDER BY 1")).containsExactly("2|O1", "3|O2");
+        assertThat(audit()).isEqualTo("2|2|0");
+        db.close();
+
+        assertThatThrownBy(() -> night(gz.toByteArray(), "{path: orders.csv}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("orders.csv: " + tmp.resolve("orders.csv") + " is gzip-compressed, but its name does not "
+                        + "end in .gz: name it orders.csv.gz (read as gzip), or decompress it");
+    }
+
+    /** UTF-16 text without encoding: utf-16, with and without a byte-order mark: one line saying so. */
+    @Test
+    void undeclaredUtf16() throws Exception {
+        ByteArrayOutputStream withBom = new ByteArrayOutputStream();
+        withBom.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe});
+        withBom.writeBytes((HEADER + "O1" + GOOD).getBytes(StandardCharsets.UTF_16LE));
+        String path = tmp.resolve("orders.csv").toString();
+        assertThatThrownBy(() -> night(withBom.toByteArray(), "{path: orders.csv}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("orders.csv: " + path + " looks like UTF-16 text (byte-order mark) but is read as utf-8; "
+                        + "declare encoding: utf-16 for this source, or convert the file to UTF-8");
+        assertThatThrownBy(() -> night((HEADER + "O1" + GOOD).getBytes(StandardCharsets.UTF_16BE), "{path: orders.csv}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("orders.csv: " + path + " looks like UTF-16 text (a NUL byte beside every character) but "
+                        + "is read as utf-8; declare encoding: utf-16 for this source, or convert the file to UTF-8");
+    }
+
+    @Test
+    void symbolicLinkLoop() throws Exception {
+        Files.createSymbolicLink(tmp.resolve("a.csv"), tmp.resolve("b.csv"));
+        Files.createSymbolicLink(tmp.resolve("b.csv"), tmp.resolve("a.csv"));
+        assertThatThrownBy(() -> nightWith("  orders: {path: a.csv}\n"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("a.csv: " + tmp.resolve("a.csv") + " is a symbolic link that loops back on itself; make it "
+                        + "point to the input file, or give the file's own path");
+    }
+
+    /** A FIFO is refused without being opened (opening it would wait for a writer: a hung night). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void fifoIsRefusedWithoutHanging() throws Exception {
+        Path fifo = tmp.resolve("orders.csv");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        assertThatThrownBy(() -> nightWith("  orders: {path: orders.csv}\n"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("orders.csv: " + fifo + " is not a regular file (a FIFO, socket or device); copy the data "
+                        + "into a file and point the source at it");
+    }
 }
