@@ -360,8 +360,7 @@ public final class SourceExtractor {
         List<String> fields = new ArrayList<>();
         for (String key : keys) {
             // the CASE keeps DuckDB from parsing the text of malformed lines at all
-            fields.add("CASE WHEN _ok THEN _json ->> " + Sql.literal("$." + jsonPathKey(key)) + " END AS "
-                    + Sql.identifier(key));
+            fields.add("CASE WHEN _ok THEN " + jsonFieldText(key) + " END AS " + Sql.identifier(key));
         }
         String parsed = "(SELECT _line" + (fields.isEmpty() ? "" : ", " + String.join(", ", fields))
                 + " FROM _lines WHERE _ok)";
@@ -371,6 +370,31 @@ public final class SourceExtractor {
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
         Db.execute(db, "DROP TABLE _lines");
         return new FileCounts(rows, malformed);
+    }
+
+    /**
+     * A field's text as the line wrote it. DuckDB's JSON reader holds a fractional number as a
+     * double and prints it back rounded (12345678901234.5678 as 12345678901234.568, 1e3 as
+     * 1000.0), which validation would then load with a changed meaning; for such a number the
+     * token is taken from the line itself, when it is the same number (a key repeated in a nested
+     * object keeps the reader's value).
+     */
+    private static String jsonFieldText(String key) {
+        String path = Sql.literal("$." + jsonPathKey(key));
+        String token = "regexp_extract(_json, " + Sql.literal("\"" + regexLiteral(key)
+                + "\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)") + ", 1)";
+        return "CASE WHEN json_type(_json, " + path + ") = 'DOUBLE' THEN coalesce(CASE WHEN TRY_CAST(" + token
+                + " AS DOUBLE) = CAST(_json ->> " + path + " AS DOUBLE) THEN " + token + " END, _json ->> " + path
+                + ") ELSE _json ->> " + path + " END";
+    }
+
+    /** A key as an RE2 pattern matching it literally. */
+    private static String regexLiteral(String key) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : key.toCharArray()) {
+            b.append(Character.isLetterOrDigit(ch) || ch == '_' ? "" : "\\").append(ch);
+        }
+        return b.toString();
     }
 
     private static String jsonPathKey(String key) {
