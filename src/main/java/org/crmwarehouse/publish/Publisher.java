@@ -52,10 +52,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the snapshot copy is renamed into {@code snapshots/}, and deleting the journal commits
  *       the night.</li>
  * </ol>
- * If any of it fails, what was switched is put back from what was kept aside, so a failed night
- * never stays visible; a process killed in between leaves the journal, and the next run (or the
- * restart of that night, before anything else, see {@link #recover}) rolls back the same way
- * before it publishes again. The remaining window, stated honestly: between steps 2 and 3 (two
+ * If any of it fails (an exception: full disk, an error), what was switched is put back from
+ * what was kept aside, so a failed night never stays visible. A process killed in between
+ * leaves the journal, and the next run, before anything else (see {@link #recover}), finishes
+ * the switch if it had begun (the staged night is whole; taking back a folder a reader has just
+ * listed would fail that reader) and otherwise drops the staging; the restart of the night
+ * then publishes it again. The remaining window, stated honestly: between steps 2 and 3 (two
  * renames, microseconds apart, or a rollback's the same renames in reverse) a reader can see
  * the new night's Parquet with the previous warehouse, and during a rerun's step 2 a reader
  * that reads several of the date's files can get some old and some new ones. A reader that
@@ -176,6 +178,7 @@ public final class Publisher {
         journal.setProperty("marts_folder", config.output().relativize(target).toString());
         journal.setProperty("new_folder", String.valueOf(previousFiles == null));
         journal.setProperty("previous_files", previousFiles == null ? "" : String.join("/", previousFiles));
+        journal.setProperty("new_files", String.join("/", fileNames(stage.resolve("marts"))));
         journal.setProperty("had_warehouse", String.valueOf(hadWarehouse));
         journal.setProperty("snapshot", config.output().relativize(snapshot).toString());
         journal.setProperty("snapshot_existed", String.valueOf(Files.exists(snapshot)));
@@ -212,7 +215,7 @@ public final class Publisher {
         } catch (IOException | RuntimeException e) {
             log.error("[publish] failed while switching the night in ({}); putting back the previous night", e.toString());
             try {
-                recover(config);
+                rollBack(config, stage, journal);
             } catch (IOException | RuntimeException r) {
                 e.addSuppressed(r);
             }
@@ -223,10 +226,13 @@ public final class Publisher {
     }
 
     /**
-     * Puts back the previous night where a publish was killed or failed while switching (its
-     * journal is still in the staging folder), then removes the staging folder. Idempotent, so
-     * a kill during recovery is repaired by the next. Call it, holding the output lock, before
-     * anything else writes to or reads from the output folder in a run.
+     * Repairs what a publish killed while switching left (its journal is still in the staging
+     * folder), then removes the staging folder. If the switch had begun (some Parquet file
+     * renamed in), it is finished: the staged night is complete and passed its data tests, and
+     * taking back a folder a reader may have just listed would fail that reader; the restart of
+     * the night publishes the same content again. If it had not begun, nothing visible changed.
+     * Idempotent, so a kill during recovery is repaired by the next. Call it, holding the output
+     * lock, before anything else writes to or reads from the output folder in a run.
      */
     public static void recover(JobConfig config) throws IOException {
         Path output = config.output();
@@ -242,7 +248,50 @@ public final class Publisher {
             journal.load(in);
         }
         Path target = output.resolve(journal.getProperty("marts_folder"));
-        log.warn("[publish] an earlier publish of {} did not finish; putting back the night before it", target);
+        Path staged = stage.resolve("marts");
+        List<String> newFiles = List.of(journal.getProperty("new_files").split("/"));
+        boolean begun = !Files.isDirectory(staged) || fileNames(staged).size() < newFiles.size();
+        if (!begun || Boolean.parseBoolean(journal.getProperty("rolling_back"))) {
+            log.warn("[publish] an earlier publish of {} was killed before switching: nothing to repair", target);
+            rollBack(config, stage, journal);
+            return;
+        }
+        log.warn("[publish] an earlier publish of {} was killed while switching; finishing the switch", target);
+        if (Files.isDirectory(staged)) {
+            for (String f : fileNames(staged)) {
+                Files.move(staged.resolve(f), target.resolve(f), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        for (String f : fileNames(target)) {
+            if (!newFiles.contains(f)) {
+                Files.delete(target.resolve(f));
+            }
+        }
+        if (Files.exists(stage.resolve("warehouse.duckdb"))) {
+            Files.move(stage.resolve("warehouse.duckdb"), config.warehouseFile(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (Files.exists(stage.resolve("snapshot.duckdb"))) {
+            Path snapshot = output.resolve(journal.getProperty("snapshot"));
+            Files.createDirectories(snapshot.getParent());
+            Files.move(stage.resolve("snapshot.duckdb"), snapshot, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.delete(journalFile);
+        deleteRecursively(stage);
+    }
+
+    /**
+     * Puts back the previous night from what was kept aside, after a publish failed while
+     * switching. Idempotent (each restore is a rename of what is still kept aside).
+     */
+    private static void rollBack(JobConfig config, Path stage, Properties journal) throws IOException {
+        Path output = config.output();
+        Path target = output.resolve(journal.getProperty("marts_folder"));
+        log.warn("[publish] putting back the night before the failed publish of {}", target);
+        journal.setProperty("rolling_back", "true"); // a kill from here on: recover goes on rolling back
+        writeJournal(stage, journal);
         Path previous = stage.resolve("previous/marts");
         if (Boolean.parseBoolean(journal.getProperty("new_folder"))) {
             if (Files.exists(target)) {
@@ -278,7 +327,7 @@ public final class Publisher {
         if (!Boolean.parseBoolean(journal.getProperty("snapshot_existed"))) {
             Files.deleteIfExists(output.resolve(journal.getProperty("snapshot")));
         }
-        Files.delete(journalFile);
+        Files.deleteIfExists(stage.resolve(JOURNAL));
         deleteRecursively(stage);
     }
 
