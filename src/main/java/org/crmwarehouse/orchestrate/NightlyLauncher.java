@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.publish.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -45,6 +46,8 @@ public class NightlyLauncher {
 
     public JobExecution run(JobConfig config, LocalDate businessDate) throws Exception {
         try (OutputLock ignored = OutputLock.acquire(config.output())) {
+            // a publish killed while switching left a journal: put the previous night back first
+            Publisher.recover(config);
             for (long rerun = 0; ; rerun++) {
                 JobParameters parameters = parameters(config, businessDate, rerun);
                 JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters);

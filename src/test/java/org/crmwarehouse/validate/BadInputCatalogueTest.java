@@ -32,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * input file and a non-read-only mapping through the command line (cli/CliErrorsTest), a whole
  * night on rows at every numeric contract bound, sums past 1e18 (cli/ContractBoundsNightTest).
  *
+ * <p>Issue 13 item 7 and item 2's snapshot (whole nights, in cli/SafeParquetPublishingTest):
+ * readers of the README's Parquet glob and of warehouse.duckdb see zero failures while nights
+ * publish and rerun, and across a SIGKILL at each of the 9 points of publish (then a restart:
+ * warehouse and Parquet show the same night); a publish failing while switching (as a full disk)
+ * leaves the previous night visible; a write to warehouse.duckdb leaves the snapshot unchanged.
+ *
  * <p>Every file has customers C1 (so orders can reference it); lines are counted from the header,
  * which is line 1. Business date 2026-03-31.
  *
