@@ -121,7 +121,7 @@ final class MappingSql {
      * splits it, wrapped as PostgresReader runs it, into exactly one statement (assuming
      * standard_conforming_strings, PostgreSQL's default since 9.1; PostgresReader checks again
      * with the server's setting). The driver sends each part it splits off as a statement of its
-     * own; a text it leaves whole that still holds two commands is refused by PostgreSQL itself.
+     * own, so one part is one statement.
      */
     static String checkPostgresQuery(Path file, String key, String sql) {
         String body = trimTrailingSemicolons(sql);

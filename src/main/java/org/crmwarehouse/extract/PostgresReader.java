@@ -56,12 +56,6 @@ final class PostgresReader {
             }
             c.setAutoCommit(false); // the driver streams with a cursor (fetch size) only inside a transaction
             c.setReadOnly(true);
-            // The extended protocol, even when the URL asks for preferQueryMode=simple: PostgreSQL
-            // then refuses a statement text holding more than one command.
-            var executor = c.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
-            if (executor.getPreferQueryMode() == org.postgresql.jdbc.PreferQueryMode.SIMPLE) {
-                executor.setPreferQueryMode(org.postgresql.jdbc.PreferQueryMode.EXTENDED);
-            }
         } catch (SQLException e) {
             c.close();
             throw e;
