@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,20 @@ import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.DuckDbErrors;
+import org.crmwarehouse.sql.ParsedSql;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sql", description = "Query the published warehouse (opened read-only).")
+/**
+ * One query over the published warehouse. The text must be exactly one query as DuckDB's own
+ * parser reads it (no second statement, no COPY, ATTACH, INSTALL, LOAD, SET or PRAGMA), and it
+ * runs on a connection that reads the warehouse file and the Parquet marts and nothing else, with
+ * its configuration locked (see {@link Db#openQueryOnly}).
+ */
+@Command(name = "sql", description = "Query the published warehouse: one read-only query (SELECT, WITH, FROM, "
+        + "DESCRIBE, ...) that can read the warehouse and the Parquet marts and no other file.")
 final class SqlCommand implements Callable<Integer> {
 
     enum Format { table, csv }
@@ -29,7 +39,7 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or csv (csv has a header row).")
     Format format;
 
-    @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
+    @Parameters(index = "0", paramLabel = "QUERY", description = "One SQL query.")
     String query;
 
     @Override
@@ -39,15 +49,33 @@ final class SqlCommand implements Callable<Integer> {
         if (!Files.exists(warehouse)) {
             throw new IllegalStateException("no published warehouse at " + warehouse + ": run the job first");
         }
-        try (Connection db = Db.openReadOnly(warehouse); Statement s = db.createStatement();
-                ResultSet rs = s.executeQuery(query)) {
+        try (Connection db = Db.openQueryOnly(warehouse, List.of(job.output().resolve("marts")))) {
+            String refused = ParsedSql.parse(db, query).notOneQuery();
+            if (refused != null) {
+                throw new IllegalArgumentException("sql runs one read-only query (SELECT, WITH ... SELECT, FROM ..., "
+                        + "DESCRIBE ...) and nothing else: " + refused);
+            }
+            run(db, job.output().resolve("marts"));
+        }
+        return 0;
+    }
+
+    private void run(Connection db, Path marts) throws Exception {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
             if (format == Format.csv) {
                 printCsv(rs, System.out);
             } else {
                 printTable(rs, System.out);
             }
+        } catch (SQLException e) {
+            SQLException clear = DuckDbErrors.readable(e);
+            if (String.valueOf(clear.getMessage()).contains("Permission Error")) {
+                // DuckDB's "LINE 1: ..." excerpt only repeats the path
+                throw new SQLException(clear.getMessage().replaceFirst("(?s)\\s*LINE \\d+:.*$", "").strip() + " (sql reads the warehouse and the Parquet "
+                        + "files under " + marts.toAbsolutePath().normalize() + " and no other file)");
+            }
+            throw clear;
         }
-        return 0;
     }
 
     static void printCsv(ResultSet rs, PrintStream out) throws Exception {

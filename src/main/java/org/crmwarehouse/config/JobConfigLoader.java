@@ -54,6 +54,8 @@ public final class JobConfigLoader {
     private final class Reader {
         private final Path file;
         private final Path folder;
+        /** The tables a mapping may read: rawfile_ and the name of each raw file. */
+        private final Set<String> rawTables = new java.util.HashSet<>();
 
         Reader(Path file) {
             this.file = file;
@@ -108,6 +110,7 @@ public final class JobConfigLoader {
                 for (Map.Entry<String, JsonNode> e : root.get("raw").properties()) {
                     Sql.requireSimpleName("raw file", e.getKey());
                     raw.put(e.getKey(), fileSpec(e.getValue(), "raw." + e.getKey() + ".", true));
+                    rawTables.add("rawfile_" + e.getKey());
                 }
             }
 
@@ -210,7 +213,8 @@ public final class JobConfigLoader {
                     throw new ConfigException(file, prefix + "incremental applies to a file or query source, "
                             + "not to a mapping");
                 }
-                return new SourceSpec(entity, null, MappingSql.checkReadOnly(file, prefix + "mapping", mapping), null, null,
+                return new SourceSpec(entity, null, MappingSql.checkMapping(file, prefix + "mapping", mapping,
+                        rawTables), null, null,
                         null, threshold);
             }
             if (query != null) {
@@ -235,7 +239,7 @@ public final class JobConfigLoader {
                     }
                     keyRange = new SourceSpec.KeyRange(Sql.requireSimpleName("column", column), partitions);
                 }
-                return new SourceSpec(entity, null, null, MappingSql.checkReadOnly(file, prefix + "query", query),
+                return new SourceSpec(entity, null, null, MappingSql.checkPostgresQuery(file, prefix + "query", query),
                         keyRange, incremental, threshold);
             }
             if (node.has("key_range")) {

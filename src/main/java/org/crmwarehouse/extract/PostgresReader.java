@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import org.crmwarehouse.config.PostgresConfig;
 import org.crmwarehouse.config.SourceSpec;
 import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.ParsedSql;
 import org.crmwarehouse.sql.Sql;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -46,8 +47,19 @@ final class PostgresReader {
 
     private Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
-        c.setAutoCommit(false); // the driver streams with a cursor (fetch size) only inside a transaction
-        c.setReadOnly(true);
+        try {
+            // Every transaction of the session is read-only, whatever the URL's readOnlyMode says;
+            // the query is one statement (checked in read), so it cannot end this transaction
+            // and start a writing one.
+            try (Statement s = c.createStatement()) {
+                s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+            }
+            c.setAutoCommit(false); // the driver streams with a cursor (fetch size) only inside a transaction
+            c.setReadOnly(true);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
         return c;
     }
 
@@ -63,7 +75,14 @@ final class PostgresReader {
         String watermarkType = null;
         List<String> where = new ArrayList<>();
         try (Connection pg = connect()) {
-            try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(base + " WHERE false")) {
+            // The load checked this assuming standard_conforming_strings; this server's setting decides.
+            boolean standardStrings = pg.unwrap(org.postgresql.core.BaseConnection.class).getStandardConformingStrings();
+            int statements = ParsedSql.postgresStatements(base, standardStrings);
+            if (statements != 1) {
+                throw new ExtractException("sources." + source.entity() + ".query must be a single query: the "
+                        + "PostgreSQL driver reads " + statements + " statements in it");
+            }
+            try (PreparedStatement s = pg.prepareStatement(base + " WHERE false"); ResultSet rs = s.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));

@@ -44,6 +44,48 @@ public final class Db {
         return DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
     }
 
+    /**
+     * Opens {@code file} read-only on a DuckDB instance of its own (in memory, the file attached
+     * and made current) whose external access is closed except reading under {@code readable}
+     * folders, with extensions neither installed nor loaded and the configuration locked, so no
+     * statement can reopen any of it. Reaching other files, ATTACH, INSTALL and LOAD fail with a
+     * "Permission Error". DuckDB still lets COPY write under {@code readable}: callers run only
+     * what {@link ParsedSql} calls one query. The instance is in memory so that the lock never
+     * reaches another connection of this process to the same file (DuckDB's JDBC driver shares
+     * one instance per file).
+     */
+    public static Connection openQueryOnly(Path file, List<Path> readable) throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        try {
+            // named as DuckDB names a file it opens (warehouse.duckdb: warehouse)
+            execute(connection, "ATTACH " + Sql.literal(file.toAbsolutePath().toString()) + " AS warehouse (READ_ONLY)");
+            execute(connection, "USE warehouse");
+            List<String> folders = new ArrayList<>();
+            for (Path folder : readable) {
+                folders.add(Sql.literal(folder.toAbsolutePath().normalize() + "/"));
+                try {
+                    // a folder reached through a symbolic link is checked by the name DuckDB is given
+                    Path real = folder.toRealPath();
+                    if (!real.equals(folder.toAbsolutePath().normalize())) {
+                        folders.add(Sql.literal(real + "/"));
+                    }
+                } catch (java.io.IOException absent) {
+                    // nothing published there yet: the absolute name is enough
+                }
+            }
+            execute(connection, "SET autoinstall_known_extensions = false");
+            execute(connection, "SET autoload_known_extensions = false");
+            execute(connection, "SET allow_community_extensions = false");
+            execute(connection, "SET allowed_directories = [" + String.join(", ", folders) + "]");
+            execute(connection, "SET enable_external_access = false");
+            execute(connection, "SET lock_configuration = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
     public static Connection inMemory() throws SQLException {
         return DriverManager.getConnection("jdbc:duckdb:");
     }

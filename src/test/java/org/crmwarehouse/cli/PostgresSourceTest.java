@@ -132,4 +132,58 @@ class PostgresSourceTest {
     void theJobRepositoryIsInPostgres() {
         assertThat(completedInRepository).isEqualTo(2);
     }
+
+    // issue 13, read-only
+
+    /** One night whose customers come from {@code query} over {@code url}, orders from the golden file. */
+    private static Cli.Result queryNight(String name, String url, String query) throws Exception {
+        Path job = Files.writeString(tmp.resolve(name + ".yaml"), """
+                name: %s
+                business_date: %s
+                output: out-%s
+                repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                reject_threshold: "100%%"
+                postgres: {url: "%s", user: postgres}
+                sources:
+                  customers:
+                    query: |
+                      %s
+                  orders: {path: orders.csv}
+                """.formatted(name, DATE, name, tmp.resolve("repo-" + name).resolve("batch"), url, query));
+        return Cli.run("run", "--config", job.toString());
+    }
+
+    /**
+     * Issue 13 item 3: a query source cannot write. Before, a ';' hidden behind $$'$$ passed the
+     * scan for ';' and the text, wrapped as a subquery, ran as four statements: after its COMMIT
+     * the DROP ran outside the read-only transaction. Now the driver's own splitter must find one
+     * statement. And one statement that writes (nextval) fails in a read-only session, even when
+     * the URL tells the driver to ignore read-only (before, it then advanced the sequence).
+     */
+    @Test
+    void aQueryThatWritesIsRefusedAndWritesNothing() throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
+            s.execute("create table crm.victim (x int)");
+            s.execute("insert into crm.victim values (1)");
+            s.execute("create sequence crm.seq");
+        }
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+        Cli.Result hidden = queryNight("pg_hidden", url, "select $$'$$ as customer_id, 'x' as name) q; commit; "
+                + "drop table crm.victim; select * from (select 1 as customer_id");
+        Cli.Result nextval = queryNight("pg_nextval", url + "?readOnlyMode=ignore", "select nextval('crm.seq')::text "
+                + "as customer_id, 'x' as name, timestamp '2025-01-01 09:00:00' as created_at");
+        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("select (select count(*) from pg_tables where schemaname = 'crm' "
+                        + "and tablename = 'victim'), is_called from crm.seq")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("crm.victim still there").isEqualTo(1);
+            assertThat(rs.getBoolean(2)).as("crm.seq used").isFalse();
+        }
+        assertThat(hidden.exit()).isNotZero();
+        assertThat(hidden.errLines()).hasSize(1);
+        assertThat(hidden.errLines().get(0)).contains("sources.customers.query must be a single query");
+        assertThat(nextval.exit()).isNotZero();
+        assertThat(nextval.errLines()).hasSize(1);
+        assertThat(nextval.errLines().get(0)).contains("read-only transaction");
+    }
 }

@@ -38,6 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * warehouse and Parquet show the same night); a publish failing while switching (as a full disk)
  * leaves the previous night visible; a write to warehouse.duckdb leaves the snapshot unchanged.
  *
+ * <p>Issue 13, read-only: every escape through {@code sql} (ATTACH ... READ_WRITE then DROP/UPDATE,
+ * COPY TO, ATTACH of a new database, read_text('/etc/shadow') and other files, INSTALL/LOAD,
+ * several statements, SET/RESET/PRAGMA) is refused and changes nothing (cli/SqlReadOnlyTest); a
+ * PostgreSQL {@code query} that writes is refused by the server (cli/PostgresSourceTest).
+ *
  * <p>Every file has customers C1 (so orders can reference it); lines are counted from the header,
  * which is line 1. Business date 2026-03-31.
  *
@@ -680,5 +685,103 @@ class BadInputCatalogueTest {
                 .isInstanceOf(ExtractException.class)
                 .hasMessage("orders.csv: " + fifo + " is not a regular file (a FIFO, socket or device); copy the data "
                         + "into a file and point the source at it");
+    }
+
+    // issue 13, read-only
+
+    /** Writes a job whose customers come from {@code mapping} (a YAML block scalar) over raw file "legacy". */
+    private Path mappingJob(String mapping) throws Exception {
+        Files.writeString(tmp.resolve("legacy.csv"), "id,full_name\nC1,Alice\nC2,Bob\n");
+        String indented = mapping.lines().map(l -> "      " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+        return Files.writeString(tmp.resolve("job.yaml"), "name: t\nraw:\n  legacy: {path: legacy.csv}\nsources:\n"
+                + "  customers:\n    mapping: |\n" + indented + "\n");
+    }
+
+    /**
+     * Issue 13 item 3: a ';' hidden from a scan for ';' behind $$'$$ or a comment holding a quote.
+     * Before, the check passed them and the COPY behind them ran at extract (wrapped as a subquery,
+     * the text became three statements); DuckDB's parser reads the mapping as it stands, which is
+     * not one query.
+     */
+    @Test
+    void mappingHidingASemicolonFromAScan() throws Exception {
+        Path leak = tmp.resolve("leak.csv");
+        for (String mapping : List.of(
+                "select $$'$$ as customer_id, 'x' as name)); COPY (select 42 AS x) TO '" + leak + "'; select * from ((select 1",
+                "select 'C9' as customer_id, 'x' as name /* ' */)); COPY (select 42 AS x) TO '" + leak
+                        + "'; select * from ((select 1")) {
+            Path job = mappingJob(mapping);
+            try {
+                JobConfig config = new JobConfigLoader(Contract.standard()).load(job);
+                db = Db.inMemory();
+                new SourceExtractor(Contract.standard()).extract(db, config);
+                throw new AssertionError("mapping accepted: " + mapping);
+            } catch (ConfigException refused) {
+                // DuckDB's parser reads the mapping as it stands: unbalanced, it is not one query
+                assertThat(refused).as(mapping).hasMessageContaining("sources.customers.mapping must be one read-only "
+                        + "query").hasMessageContaining("DuckDB cannot parse it");
+            } catch (ExtractException ranAtLeastInPart) {
+                // the old guard: the mapping reached DuckDB, which ran the COPY before failing
+            }
+            assertThat(leak).as(mapping).doesNotExist();
+        }
+    }
+
+    /**
+     * A mapping reads the job's rawfile_ tables, its own WITH queries and the row-making table
+     * functions range, generate_series and unnest; anything that reaches a file (a table function,
+     * a file name as a table) or another table is refused at load naming the source. Before, each
+     * of these ran and its rows became customers (read_text returned the secret).
+     */
+    @Test
+    void mappingThatReachesFilesOrOtherTables() throws Exception {
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "the-secret-text");
+        Files.writeString(tmp.resolve("customers.csv"), "customer_id,name,created_at\nC1,Alice,2025-01-01 09:00:00\n");
+        String asCustomer = " as customer_id, 'x' as name";
+        for (String mapping : List.of(
+                "select content" + asCustomer + " from read_text('" + secret + "')",
+                "select customer_id, name from '" + tmp.resolve("customers.csv") + "'",
+                "select customer_id, name from read_csv('" + tmp.resolve("customers.csv") + "')",
+                "select (select content from read_text('" + secret + "'))" + asCustomer,
+                "with f as (select * from glob('" + tmp + "/*')) select file" + asCustomer + " from f",
+                "select * from query('select content as customer_id, ''x'' as name from read_text(''" + secret + "'')')",
+                "select id" + asCustomer + " from rawfile_legacy union all select customer_id, name from raw_orders",
+                "select id" + asCustomer + " from temp.main.rawfile_legacy",
+                "select * from (with rawfile_x as (select 1 as customer_id) select * from rawfile_x), rawfile_x",
+                "describe rawfile_legacy")) {
+            Path job = mappingJob(mapping);
+            assertThatThrownBy(() -> new JobConfigLoader(Contract.standard()).load(job)).as(mapping)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("sources.customers.mapping must read only the job's raw files "
+                            + "[rawfile_legacy] and its own WITH queries")
+                    .hasMessageNotContaining("the-secret-text");
+        }
+        // what a mapping may do: raw files, WITH names (in any case), subqueries, range and unnest
+        Path job = mappingJob("""
+                with people as (select id, full_name from RAWFILE_legacy),
+                     n as (select * from range(1) r(k), unnest([1]) u(one))
+                select id as customer_id, full_name as name, '2025-01-01 09:00:00' as created_at
+                from People, n where id in (select id from rawfile_legacy);""");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(job);
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        assertThat(rows("SELECT customer_id, name FROM raw_customers ORDER BY 1")).containsExactly("C1|Alice", "C2|Bob");
+    }
+
+    /**
+     * A PostgreSQL query is one statement as the PostgreSQL driver splits it: the same hidden ';'
+     * is refused at load (PostgresSourceTest runs a writing query against a real server).
+     */
+    @Test
+    void postgresQueryHidingASemicolonFromAScan() throws Exception {
+        for (String query : List.of("select $$'$$ as customer_id) q; drop table crm.victim; select * from (select 1",
+                "select 1 as customer_id /* ' */) q; drop table crm.victim; select * from (select 1")) {
+            Files.writeString(tmp.resolve("job.yaml"), "name: t\npostgres: {url: \"jdbc:postgresql://localhost:1/x\", "
+                    + "user: u}\nsources:\n  customers:\n    query: |\n      " + query + "\n");
+            assertThatThrownBy(() -> new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"))).as(query)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("sources.customers.query must be a single query: the PostgreSQL driver reads 3 "
+                            + "statements");
+        }
     }
 }
