@@ -45,6 +45,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RepositoryConfig repository = config == null ? RepositoryConfig.embeddedDefault()
                 : new JobConfigLoader(Contract.standard()).load(config).repository();
+        org.crmwarehouse.orchestrate.RepositorySafety.checkOpens(repository);
         String url = repository.url().startsWith("jdbc:h2:") ? repository.url() + ";IFEXISTS=TRUE" : repository.url();
         try (Connection c = DriverManager.getConnection(url, repository.user(), repository.password());
                 PreparedStatement s = c.prepareStatement(RECENT_RUNS)) {

@@ -13,6 +13,8 @@ import java.util.Set;
 import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.sql.Sql;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -28,6 +30,10 @@ public final class JobConfigLoader {
     private static final Set<String> INCREMENTAL_KEYS = Set.of("watermark", "files", "deleted", "deletions");
     private static final Set<String> KEY_RANGE_KEYS = Set.of("column", "partitions");
 
+    /** Jackson's own duplicate detection: a repeated key at any level is a parse error, with its line. */
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
     private final Contract contract;
 
     public JobConfigLoader(Contract contract) {
@@ -40,14 +46,24 @@ public final class JobConfigLoader {
             throw new ConfigException(configFile, "the job config file does not exist");
         }
         JsonNode root;
+        String text;
         try {
-            root = new YAMLMapper().readTree(Files.readString(configFile));
+            text = Files.readString(configFile);
+            root = YAML.readTree(text);
+        } catch (StreamReadException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate Object property")) {
+                // a second 'orders:' would silently replace the first
+                throw new ConfigException(configFile, "duplicate key '" + duplicateKey(e.getMessage()) + "' (line "
+                        + e.getLocation().getLineNr() + "): each key may appear once");
+            }
+            throw new ConfigException(configFile, "is not valid YAML: " + firstLine(e.getMessage()));
         } catch (IOException | JacksonException e) {
             throw new ConfigException(configFile, "is not valid YAML: " + firstLine(e.getMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException(configFile, "must be a YAML mapping with at least 'name' and 'sources'");
         }
+        Yaml11Booleans.refuse(configFile, text);
         return new Reader(configFile).read(root);
     }
 
@@ -312,12 +328,24 @@ public final class JobConfigLoader {
             node.path("columns").forEach(c -> columns.add(Sql.requireSimpleName("column", c.asString())));
             try {
                 return new FileSpec(p, FileSpec.FileFormat.of(text(node, "format", null, prefix), p),
-                        text(node, "delimiter", ",", prefix), node.path("header").asBoolean(true), columns,
+                        text(node, "delimiter", ",", prefix), bool(node, "header", true, prefix), columns,
                         text(node, "encoding", "utf-8", prefix), text(node, "quote", "\"", prefix),
                         text(node, "date_format", null, prefix), text(node, "timestamp_format", null, prefix));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(file, prefix + "format: " + e.getMessage());
             }
+        }
+
+        private boolean bool(JsonNode node, String key, boolean fallback, String prefix) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return fallback;
+            }
+            if (!v.isBoolean()) {
+                // asBoolean() would read any text as the fallback: header: "no" meant header: true
+                throw new ConfigException(file, prefix + key + " must be true or false, not '" + v.asString() + "'");
+            }
+            return v.asBoolean();
         }
 
         private String text(JsonNode node, String key, String fallback, String prefix) {
@@ -342,6 +370,13 @@ public final class JobConfigLoader {
                 }
             }
         }
+    }
+
+    /** The key of Jackson's 'Duplicate Object property "orders"' message. */
+    private static String duplicateKey(String message) {
+        int open = message.indexOf('"');
+        int close = message.indexOf('"', open + 1);
+        return open < 0 || close < 0 ? firstLine(message) : message.substring(open + 1, close);
     }
 
     private static String firstLine(String message) {

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class SourceExtractor {
     private static final Logger log = LoggerFactory.getLogger(SourceExtractor.class);
 
+    /** Columns of contract-shaped sources that are not the entity's: not loaded, listed in the run report. */
+    public static final String UNKNOWN_COLUMNS = "extract_unknown_columns";
+
     private final Contract contract;
 
     public SourceExtractor(Contract contract) {
@@ -43,6 +46,8 @@ public final class SourceExtractor {
             throws SQLException {
         Db.execute(db, "CREATE OR REPLACE TABLE extract_rejects (entity VARCHAR, source VARCHAR, line BIGINT, "
                 + "column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
+        Db.execute(db, "CREATE OR REPLACE TABLE " + UNKNOWN_COLUMNS + " (entity VARCHAR, source VARCHAR, "
+                + "column_name VARCHAR)");
         List<ExtractAudit> audits = new ArrayList<>();
         for (Map.Entry<String, FileSpec> raw : config.raw().entrySet()) {
             String table = "rawfile_" + raw.getKey();
@@ -97,8 +102,9 @@ public final class SourceExtractor {
      */
     long extractFileInto(Connection db, EntityContract entity, FileSpec file, String label, String target,
             List<String> extras) throws SQLException {
-        ContractProjection projection = new ContractProjection(entity, label, extras);
+        ContractProjection projection = new ContractProjection(entity, label, extras, file.path().toString());
         FileCounts counts = readFile(db, file, target, entity.name(), label, projection);
+        projection.recordUnknown(db);
         if (counts == null) { // an empty file: no header, no rows
             Db.execute(db, "CREATE OR REPLACE TABLE " + target + " AS SELECT NULL::BIGINT AS _line, "
                     + String.join(", ", projection.select(List.of())) + " WHERE false");
@@ -111,9 +117,10 @@ public final class SourceExtractor {
     /** Turns a parsed table ({@code _line} + columns named as the contract's) into the raw shape. */
     void shapeRaw(Connection db, EntityContract entity, String parsed, String label, String target,
             List<String> extras, boolean checkRequired, String where) throws SQLException {
-        ContractProjection projection = new ContractProjection(entity, label, extras);
+        ContractProjection projection = new ContractProjection(entity, label, extras, where);
         List<String> select = projection.select(Db.columnsOf(db, "SELECT * FROM " + parsed));
         projection.checkRequired(checkRequired, where);
+        projection.recordUnknown(db);
         Db.execute(db, "CREATE OR REPLACE TABLE " + target + " AS SELECT _line, " + String.join(", ", select)
                 + " FROM " + parsed);
         Db.execute(db, "DROP TABLE " + parsed);
@@ -121,24 +128,33 @@ public final class SourceExtractor {
 
     /**
      * Maps a file's columns onto an entity's (case-insensitively; absent optional columns are
-     * NULL) and remembers which required ones were missing.
+     * NULL) and remembers which required ones were missing. A column that is not the entity's but
+     * is a near miss of one the file lacks ({@code unit_cots}) is an error, since loading it as an
+     * extra would leave the contract column silently NULL; other columns are remembered as unknown.
      */
     private static final class ContractProjection implements Projection {
+        private static final org.apache.commons.text.similarity.LevenshteinDistance DISTANCE =
+                org.apache.commons.text.similarity.LevenshteinDistance.getDefaultInstance();
+
         private final EntityContract entity;
         private final String label;
         private final List<String> extras;
+        private final String where;
         private final List<String> present = new ArrayList<>();
         private final List<String> missingRequired = new ArrayList<>();
+        private final List<String> unknown = new ArrayList<>();
 
-        ContractProjection(EntityContract entity, String label, List<String> extras) {
+        ContractProjection(EntityContract entity, String label, List<String> extras, String where) {
             this.entity = entity;
             this.label = label;
             this.extras = extras;
+            this.where = where;
         }
 
         @Override
         public List<String> select(List<String> fileColumns) {
             present.addAll(fileColumns);
+            checkUnknown(fileColumns);
             Map<String, String> byLowerName = new LinkedHashMap<>();
             fileColumns.forEach(c -> byLowerName.putIfAbsent(c.trim().toLowerCase(Locale.ROOT), c));
             List<String> select = new ArrayList<>();
@@ -156,6 +172,56 @@ public final class SourceExtractor {
                         + Sql.identifier("_x_" + extra));
             }
             return select;
+        }
+
+        private void checkUnknown(List<String> fileColumns) {
+            List<String> lowerNames = fileColumns.stream().map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+            for (String column : fileColumns) {
+                String lower = column.trim().toLowerCase(Locale.ROOT);
+                if (entity.column(lower).isPresent() || lower.equals("_line")
+                        || extras.stream().anyMatch(x -> x.equalsIgnoreCase(lower))) {
+                    continue;
+                }
+                String near = nearMiss(lower.replaceAll("[\\s-]+", "_"), lowerNames);
+                if (near != null) {
+                    throw new ExtractException(where + ": header '" + column + "' is not a column of entity "
+                            + entity.name() + "; did you mean " + near + "?");
+                }
+                unknown.add(column);
+            }
+        }
+
+        /**
+         * The entity's column the file lacks that is closest to the name, within 1 edit for names
+         * of up to 4 characters and 2 beyond (a swapped pair counts 2: unit_cots, dicsount).
+         */
+        private String nearMiss(String name, List<String> fileNames) {
+            String best = null;
+            int bestDistance = Integer.MAX_VALUE;
+            for (String candidate : entity.columnNames()) {
+                if (fileNames.contains(candidate)) {
+                    continue; // the file has it: this one is a genuine extra column
+                }
+                int limit = Math.min(name.length(), candidate.length()) <= 4 ? 1 : 2;
+                int d = DISTANCE.apply(name, candidate);
+                if (d <= limit && d < bestDistance) {
+                    best = candidate;
+                    bestDistance = d;
+                }
+            }
+            return best;
+        }
+
+        void recordUnknown(Connection db) throws SQLException {
+            if (unknown.isEmpty()) {
+                return;
+            }
+            Db.execute(db, "CREATE TABLE IF NOT EXISTS " + UNKNOWN_COLUMNS + " (entity VARCHAR, source VARCHAR, "
+                    + "column_name VARCHAR)");
+            for (String column : unknown) {
+                Db.execute(db, "INSERT INTO " + UNKNOWN_COLUMNS + " VALUES (" + Sql.literal(entity.name()) + ", "
+                        + Sql.literal(label) + ", " + Sql.literal(column) + ")");
+            }
         }
 
         void checkRequired(boolean hasRows, String where) {

@@ -24,7 +24,7 @@ import org.springframework.batch.core.step.AbstractStep;
 final class InputFailures {
     private static final List<Class<? extends Throwable>> KINDS = List.of(ConfigException.class,
             ExtractException.class, QuarantineThresholdException.class, ModelRunner.DataTestException.class,
-            ModelFitException.class);
+            ModelFitException.class, CorruptDatabaseException.class);
 
     private InputFailures() {
     }

@@ -44,7 +44,12 @@ public class NightlyJobConfiguration {
         return new StepBuilder(name, repository)
                 .tasklet((contribution, chunk) -> {
                     StepExecution execution = chunk.getStepContext().getStepExecution();
-                    work.run(RunContext.of(execution.getJobParameters()), execution);
+                    RunContext run = RunContext.of(execution.getJobParameters());
+                    try {
+                        work.run(run, execution);
+                    } catch (Exception e) {
+                        throw CorruptDatabaseException.explain(e, run);
+                    }
                     TestPause.afterWork(name);
                     return RepeatStatus.FINISHED;
                 }, transactions)

@@ -25,8 +25,12 @@ import org.springframework.stereotype.Component;
  *   <li>last attempt FAILED or STOPPED: a restart of that instance, which resumes at the failed
  *       step with the work database as the failed attempt left it;</li>
  *   <li>last attempt left STARTED by a killed process: it is marked failed (logged), then restarted;</li>
- *   <li>already COMPLETED: a rerun, a new instance with the next {@code rerun} number.</li>
+ *   <li>already COMPLETED: a rerun, a new instance with the next {@code rerun} number;</li>
+ *   <li>last attempt failed but its work database is gone (deleted because it was corrupt): that
+ *       attempt is ABANDONED and the night starts again from extract as the next rerun.</li>
  * </ul>
+ * Before any of this, the repository must still hold the last night completed for this output
+ * (see {@link RepositorySafety}).
  * A night that completes leaves no work folder; a failed one keeps it for its restart.
  * The business date, the job name and the rerun number identify the instance.
  */
@@ -46,7 +50,8 @@ public class NightlyLauncher {
 
     public JobExecution run(JobConfig config, LocalDate businessDate) throws Exception {
         try (OutputLock ignored = OutputLock.acquire(config.output())) {
-            // a publish killed while switching left a journal: put the previous night back first
+            RepositorySafety.checkKnowsLastNight(repository, config);
+            // a publish killed while switching left a journal: finish that switch before anything else
             Publisher.recover(config);
             for (long rerun = 0; ; rerun++) {
                 JobParameters parameters = parameters(config, businessDate, rerun);
@@ -70,6 +75,14 @@ public class NightlyLauncher {
                             + "(killed or crashed); recovered and restarted by a later run"));
                     repository.update(last);
                 }
+                if (!Files.exists(config.workFolder(businessDate).resolve("build.duckdb"))) {
+                    // a restart resumes at the failed step from the work database: without it, start over
+                    log.warn("[run] the work database of execution {} for {} is gone: abandoning it and starting the "
+                            + "night again from extract", last.getId(), businessDate);
+                    last.setStatus(BatchStatus.ABANDONED);
+                    repository.update(last);
+                    continue;
+                }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());
                 String attemptConfig = last.getJobParameters().getString(RunContext.CONFIG_FILE);
@@ -92,14 +105,23 @@ public class NightlyLauncher {
             JobExecution execution) throws java.io.IOException {
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             deleteRecursively(config.workFolder(businessDate));
+            RepositorySafety.recordCompleted(config, execution);
         }
         return execution;
     }
 
-    /** Whether the date's first instance (rerun 0) has completed: backfill and schedule skip it. */
+    /**
+     * Whether the date has completed: its first instance (rerun 0), or a later one after abandoned
+     * attempts. Backfill and schedule skip it.
+     */
     public boolean completed(JobConfig config, LocalDate businessDate) {
-        JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters(config, businessDate, 0));
-        return last != null && last.getStatus() == BatchStatus.COMPLETED;
+        for (long rerun = 0; ; rerun++) {
+            JobExecution last = repository.getLastJobExecution(nightlyJob.getName(),
+                    parameters(config, businessDate, rerun));
+            if (last == null || last.getStatus() != BatchStatus.ABANDONED) {
+                return last != null && last.getStatus() == BatchStatus.COMPLETED;
+            }
+        }
     }
 
     static JobParameters parameters(JobConfig config, LocalDate businessDate, long rerun) {

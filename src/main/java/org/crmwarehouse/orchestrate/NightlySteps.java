@@ -95,7 +95,8 @@ public final class NightlySteps {
             report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
-                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()));
+                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()),
+                    unknownColumns(db));
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
@@ -109,6 +110,26 @@ public final class NightlySteps {
     static boolean hasTonightViews(Connection db) throws SQLException {
         return Db.queryLong(db, "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('quarantine_tonight', "
                 + "'quarantine_carried')") == 2;
+    }
+
+    /** Columns beyond the contract per source, as extract recorded them (none in an older work database). */
+    static List<RunReport.UnknownColumns> unknownColumns(Connection db) throws SQLException {
+        List<RunReport.UnknownColumns> unknown = new ArrayList<>();
+        if (!Db.tableExists(db, SourceExtractor.UNKNOWN_COLUMNS)) {
+            return unknown;
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, source, "
+                + "list(DISTINCT column_name ORDER BY column_name) FROM " + SourceExtractor.UNKNOWN_COLUMNS
+                + " GROUP BY ALL ORDER BY 1, 2")) {
+            while (rs.next()) {
+                List<String> columns = new ArrayList<>();
+                for (Object c : (Object[]) rs.getArray(3).getArray()) {
+                    columns.add(String.valueOf(c));
+                }
+                unknown.add(new RunReport.UnknownColumns(rs.getString(1), rs.getString(2), columns));
+            }
+        }
+        return unknown;
     }
 
     /** Rows per entity, reason and column of a quarantine table or view (see ContractValidator). */

@@ -20,6 +20,7 @@ import org.springframework.context.annotation.Import;
 public class WarehouseApplication {
 
     public static ConfigurableApplicationContext start(RepositoryConfig repository) {
+        RepositorySafety.checkOpens(repository);
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("spring.datasource.url", repository.url());
         properties.put("spring.datasource.username", repository.user() == null ? "" : repository.user());

@@ -20,7 +20,24 @@ public record RunReport(
         List<QuarantineCount> quarantineCarried,
         List<TableRows> tables,
         boolean reconciled,
-        Outputs outputs) {
+        Outputs outputs,
+        List<UnknownColumns> unknownColumns) {
+
+    public RunReport {
+        unknownColumns = unknownColumns == null ? List.of() : List.copyOf(unknownColumns);
+    }
+
+    /** A report without unknown columns. */
+    public RunReport(String job, String configFile, String businessDate, long jobExecutionId, List<StepTime> steps,
+            List<SourceAudit> sources, List<QuarantineCount> quarantine, List<QuarantineCount> quarantineCarried,
+            List<TableRows> tables, boolean reconciled, Outputs outputs) {
+        this(job, configFile, businessDate, jobExecutionId, steps, sources, quarantine, quarantineCarried, tables,
+                reconciled, outputs, List.of());
+    }
+
+    /** Columns of one source that the entity does not have (so they were not loaded). */
+    public record UnknownColumns(String entity, String source, List<String> columns) {
+    }
 
     public record StepTime(String step, String status, double seconds) {
     }

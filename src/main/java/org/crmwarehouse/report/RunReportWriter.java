@@ -32,6 +32,13 @@ public final class RunReportWriter {
         out.append(r.reconciled()
                 ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
                 : "WARNING: row counts do not reconcile.\n");
+        if (!r.unknownColumns().isEmpty()) {
+            out.append("\nColumns outside the contract, not loaded (a misspelt contract column would be one):\n");
+            for (RunReport.UnknownColumns u : r.unknownColumns()) {
+                out.append("  ").append(u.entity()).append(" (").append(u.source()).append("): ")
+                        .append(String.join(", ", u.columns())).append('\n');
+            }
+        }
         counts(out, "\nQuarantined rows by reason (query the quarantine table for lines and raw text):\n",
                 r.quarantine());
         counts(out, "\nAlso in the quarantine table: rows of incremental sources that did not change tonight (still "

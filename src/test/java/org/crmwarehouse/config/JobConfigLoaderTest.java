@@ -53,4 +53,48 @@ class JobConfigLoaderTest {
         JobConfig c = load("name: j\nsources:\n  customers: {mapping: \"select 'a;b' as customer_id; \"}\n");
         assertThat(c.sources().get("customers").mapping()).isEqualTo("select 'a;b' as customer_id");
     }
+
+    // issue 13, config
+
+    /** YAML 1.2 reads an unquoted no/yes/on/off as text, which used to count as "true" for header. */
+    @Test
+    void yaml11BooleansAreRefusedWithTheirKeyAndLine() {
+        for (String word : java.util.List.of("no", "yes", "on", "off", "No", "YES", "y", "N", "True", "FALSE")) {
+            assertThatThrownBy(() -> load("name: j\nsources:\n  customers: c.csv\n  orders: {path: o.csv, header: "
+                    + word + "}\n")).as(word).isInstanceOf(ConfigException.class)
+                    .hasMessageEndingWith("job.yaml: sources.orders.header: '" + word + "' (line 4) is a YAML 1.1 "
+                            + "boolean, which YAML 1.2 reads as text: write true or false (or quote it if you mean "
+                            + "the text)");
+        }
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters:\n  send_mail: off\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("parameters.send_mail: 'off' (line 4) is a YAML 1.1 boolean");
+    }
+
+    @Test
+    void headerMustBeTrueOrFalse() throws Exception {
+        assertThat(load("name: j\nsources:\n  orders: {path: o.csv, header: false}\n").sources().get("orders")
+                .file().header()).isFalse();
+        assertThat(load("name: j\nsources:\n  orders: {path: o.csv, header: true}\n").sources().get("orders")
+                .file().header()).isTrue();
+        // quoted, it is text and not a YAML 1.1 boolean; still not a boolean
+        assertThatThrownBy(() -> load("name: j\nsources:\n  orders: {path: o.csv, header: 'no'}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("job.yaml: sources.orders.header must be true or false, not 'no'");
+        // quoted text that looks like a YAML 1.1 boolean stays text where text is wanted (the Norway problem)
+        assertThat(load("name: j\nsources: {customers: c.csv}\nparameters: {country: 'NO'}\n").parameters())
+                .containsEntry("country", "NO");
+    }
+
+    @Test
+    void duplicateKeysAreRefusedAtAnyLevel() {
+        assertThatThrownBy(() -> load("name: j\nsources:\n  orders: a.csv\n  customers: c.csv\n  orders: b.csv\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("job.yaml: duplicate key 'orders' (line 5): each key may appear once");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nname: k\n"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("duplicate key 'name' (line 3): each key "
+                        + "may appear once");
+        assertThatThrownBy(() -> load("name: j\nsources:\n  orders: {path: a.csv, header: true, path: b.csv}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("duplicate key 'path' (line 3)");
+    }
 }

@@ -32,4 +32,22 @@ class RunReportWriterTest {
         assertThat(text).contains("Quarantined rows by reason").doesNotContain("Also in the quarantine table")
                 .containsPattern("orders +NOT_ALLOWED +order_type +1,234\n");
     }
+
+    // issue 13, config
+
+    @Test
+    void unknownColumnsAreListedPerSource() throws Exception {
+        RunReport r = report(List.of(), List.of());
+        assertThat(new RunReportWriter().summary(r)).doesNotContain("Columns outside the contract");
+        RunReport withUnknown = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                r.sources(), r.quarantine(), r.quarantineCarried(), r.tables(), r.reconciled(), r.outputs(),
+                List.of(new RunReport.UnknownColumns("orders", "orders.csv", List.of("colour", "note"))));
+        assertThat(new RunReportWriter().summary(withUnknown)).contains("\nColumns outside the contract, not loaded "
+                + "(a misspelt contract column would be one):\n  orders (orders.csv): colour, note\n");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("report");
+        new RunReportWriter().write(withUnknown, dir.resolve("r.json"), dir.resolve("r.txt"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("r.json"))).containsIgnoringWhitespaces(
+                "\"unknownColumns\" : [ { \"entity\" : \"orders\", \"source\" : \"orders.csv\", \"columns\" : [ "
+                        + "\"colour\", \"note\" ] } ]");
+    }
 }

@@ -784,4 +784,57 @@ class BadInputCatalogueTest {
                             + "statements");
         }
     }
+
+    // issue 13, config
+
+    /**
+     * A misspelt optional header used to load as an extra column, leaving the contract column NULL
+     * on every row (every margin NULL). A near miss of a column the file lacks is an error naming
+     * the file, the header and the column meant; case and surrounding blanks still match.
+     */
+    @Test
+    void misspeltHeaderIsAnErrorWithASuggestion() throws Exception {
+        String good = "O1,1,C1,2026-03-01 10:00:00,sale,1,9.5,p,";
+        for (String[] miss : new String[][] {{"unit_cots", "unit_cost"}, {"dicsount", "discount"},
+                {"Unit Cost", "unit_cost"}, {"unit-cost", "unit_cost"}, {"DISCOUNTS", "discount"}}) {
+            Path orders = tmp.resolve("orders.csv");
+            assertThatThrownBy(() -> night((HEADER.strip() + "," + miss[0] + "\n" + good + "0.5\n")
+                    .getBytes(StandardCharsets.UTF_8), "{path: orders.csv}")).as(miss[0])
+                    .isInstanceOf(ExtractException.class)
+                    .hasMessage(orders.toAbsolutePath().normalize() + ": header '" + miss[0] + "' is not a column of "
+                            + "entity orders; did you mean " + miss[1] + "?");
+        }
+        // the same columns spelt right, in another case and with blanks, load
+        night((HEADER.strip() + ", UNIT_COST ,Discount\n" + good + "4.25,0.1\n").getBytes(StandardCharsets.UTF_8),
+                "{path: orders.csv}");
+        assertThat(rows("SELECT unit_cost, discount FROM valid_orders")).containsExactly("4.2500|0.1000");
+        assertThat(rows("SELECT count(*) FROM extract_unknown_columns")).containsExactly("0");
+    }
+
+    /**
+     * Other columns beyond the contract are not loaded and are listed per source (the run report
+     * shows this table: report/RunReportWriterTest, cli/RepositorySafetyTest). A near miss of a
+     * column the file does have is such a column, and so is anything in a raw: file, which keeps
+     * all its columns for mappings.
+     */
+    @Test
+    void unknownColumnsAreListedPerSource() throws Exception {
+        night((HEADER.strip() + ",colour,unit_cost,unit_costs\n" + "O1,1,C1,2026-03-01 10:00:00,sale,1,9.5,p,red,4,5\n")
+                .getBytes(StandardCharsets.UTF_8), "{path: orders.csv}");
+        assertThat(rows("SELECT entity, source, column_name FROM extract_unknown_columns ORDER BY 3"))
+                .containsExactly("orders|orders.csv|colour", "orders|orders.csv|unit_costs");
+        assertThat(rows("SELECT unit_cost FROM valid_orders")).containsExactly("4.0000");
+        assertThat(audit()).isEqualTo("1|1|0");
+        db.close();
+
+        Files.writeString(tmp.resolve("legacy.csv"), "nummer,unit_cots\nO1,3\n");
+        Files.writeString(tmp.resolve("customers.csv"), "customer_id,name,created_at\nC1,Alice,2025-01-01 09:00:00\n");
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\nraw: {legacy: legacy.csv}\nsources:\n"
+                + "  customers: {path: customers.csv}\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        assertThat(rows("SELECT nummer, unit_cots FROM rawfile_legacy")).containsExactly("O1|3");
+        assertThat(rows("SELECT count(*) FROM extract_unknown_columns")).containsExactly("0");
+    }
 }
