@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.crmwarehouse.publish.PublishHooks;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -269,6 +270,7 @@ class SafeParquetPublishingTest {
      * ever missing, and after each restart the warehouse and the Parquet show the same night.
      */
     @Test
+    @Tag("acceptance") // 9 child JVMs killed and restarted: mvn -B test -Pacceptance (.ci/run runs it)
     void readersNeverFailAcrossKillsAtEveryPointOfPublish() throws Exception {
         Path out = tmp.resolve("out");
         night("2026-04-01", 3);
