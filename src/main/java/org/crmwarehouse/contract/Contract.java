@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -19,6 +20,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 public final class Contract {
     public static final String RESOURCE = "contract/contract.yaml";
+
+    // Every key the contract may use, per level: an unknown key is refused, because in a YAML flow
+    // mapping an unquoted description holding ", " silently splits into keys of its own.
+    private static final Set<String> TOP_KEYS = Set.of("version", "entities");
+    private static final Set<String> ENTITY_KEYS = Set.of("description", "columns");
+    private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "key", "allowed", "min", "max",
+            "not_future", "references", "description");
 
     private final Map<String, EntityContract> entities;
     private final List<String> order;
@@ -34,7 +42,7 @@ public final class Contract {
             if (in == null) {
                 throw new IllegalStateException("the contract resource " + RESOURCE + " is missing from the classpath");
             }
-            return parse(new YAMLMapper().readTree(in));
+            return parse(YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build().readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,9 +50,15 @@ public final class Contract {
 
     static Contract parse(JsonNode root) {
         Map<String, EntityContract> entities = new LinkedHashMap<>();
+        checkKeys(root, TOP_KEYS, "the top level");
         for (Map.Entry<String, JsonNode> entity : root.required("entities").properties()) {
+            checkKeys(entity.getValue(), ENTITY_KEYS, "entity " + entity.getKey());
+            checkText(entity.getValue(), "entity " + entity.getKey());
             List<ColumnContract> columns = new ArrayList<>();
             for (JsonNode c : entity.getValue().required("columns")) {
+                String where = "column " + entity.getKey() + "." + c.path("name").asString("?");
+                checkKeys(c, COLUMN_KEYS, where);
+                checkText(c, where);
                 List<String> allowed = new ArrayList<>();
                 c.path("allowed").forEach(v -> allowed.add(v.asString()));
                 columns.add(new ColumnContract(
@@ -65,6 +79,21 @@ public final class Contract {
                     entity.getValue().path("description").asString(""), columns));
         }
         return new Contract(entities, List.copyOf(entities.keySet()));
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> known, String where) {
+        for (String key : node.propertyNames()) {
+            if (!known.contains(key)) {
+                throw new IllegalStateException(RESOURCE + ": " + where + " has unknown key '" + key + "' (known: "
+                        + new java.util.TreeSet<>(known) + "); a description holding ', ' or ': ' must be quoted");
+            }
+        }
+    }
+
+    private static void checkText(JsonNode node, String where) {
+        if (node.has("description") && !node.get("description").isString()) {
+            throw new IllegalStateException(RESOURCE + ": " + where + " has a description that is not text: quote it");
+        }
     }
 
     private void checkReferences() {

@@ -1,9 +1,11 @@
 package org.crmwarehouse.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 class ContractTest {
     private final Contract contract = Contract.standard();
@@ -28,5 +30,39 @@ class ContractTest {
     void orderKeyIsOrderIdAndLineNo() {
         assertThat(contract.entity("orders").keyColumns()).extracting(ColumnContract::name)
                 .containsExactly("order_id", "line_no");
+    }
+
+    // issue 16 item 5: unquoted flow-mapping descriptions stopped at their first comma
+    @Test
+    void descriptionsWithCommasAreWhole() {
+        // the texts the issue quotes, written out in full by hand
+        assertThat(description("customers", "renewal_date")).isEqualTo("Next contract, warranty or membership renewal date.");
+        assertThat(description("leads", "lost_reason")).isEqualTo("Why the lead was lost, when status is lost.");
+        assertThat(description("orders", "channel")).isEqualTo("Sales channel of the order (shop, online, dealer, phone...).");
+        for (EntityContract e : contract.inReferenceOrder()) {
+            for (ColumnContract c : e.columns()) {
+                assertThat(c.description()).as(e.name() + "." + c.name()).isNotBlank().endsWith(".");
+            }
+        }
+    }
+
+    @Test
+    void unknownKeyIsRefusedNamingTheColumn() {
+        String yaml = """
+                entities:
+                  things:
+                    columns:
+                      - {name: thing_id, type: VARCHAR, key: true, description: An id, unique per thing.}
+                """;
+        assertThatThrownBy(() -> Contract.parse(new YAMLMapper().readTree(yaml)))
+                .hasMessageContaining("column things.thing_id has unknown key 'unique per thing.'")
+                .hasMessageContaining("must be quoted");
+        String entityKey = "entities: {things: {colums: [{name: a, type: VARCHAR}]}}";
+        assertThatThrownBy(() -> Contract.parse(new YAMLMapper().readTree(entityKey)))
+                .hasMessageContaining("entity things has unknown key 'colums'");
+    }
+
+    private String description(String entity, String column) {
+        return contract.entity(entity).column(column).orElseThrow().description();
     }
 }
