@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.sql.Sql;
+import org.crmwarehouse.transform.ModelParameter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamReadException;
@@ -148,14 +149,7 @@ public final class JobConfigLoader {
                 }
             }
 
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : root.path("parameters").properties()) {
-                Sql.requireSimpleName("parameter", e.getKey());
-                JsonNode v = e.getValue();
-                parameters.put(e.getKey(), v.isIntegralNumber() ? (Object) v.asLong()
-                        : v.isNumber() ? (Object) v.asDouble()
-                        : v.isBoolean() ? (Object) v.asBoolean() : v.asString());
-            }
+            Map<String, Object> parameters = modelParameters(root);
             int keepSnapshots = JobConfig.DEFAULT_KEEP_SNAPSHOTS;
             if (root.has("keep_snapshots")) {
                 JsonNode k = root.get("keep_snapshots");
@@ -359,14 +353,56 @@ public final class JobConfigLoader {
             return v.asString();
         }
 
+        /**
+         * {@code parameters:}, each checked against its declaration in sql/parameters (name, type,
+         * allowed values, bounds) now, so that a typo or a wrong value fails at load in one line
+         * rather than in transform after extract and validate.
+         */
+        private Map<String, Object> modelParameters(JsonNode root) {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            if (!root.has("parameters") || root.get("parameters").isNull()) {
+                return parameters;
+            }
+            if (!root.get("parameters").isObject()) {
+                throw new ConfigException(file, "parameters must be a mapping of model parameter names to values");
+            }
+            Map<String, ModelParameter> declared = new LinkedHashMap<>();
+            ModelParameter.packaged().forEach(p -> declared.put(p.name(), p));
+            for (Map.Entry<String, JsonNode> e : root.get("parameters").properties()) {
+                String name = e.getKey();
+                ModelParameter p = declared.get(name);
+                if (p == null) {
+                    String near = Suggestion.closest(name, declared.keySet());
+                    throw new ConfigException(file, "parameters." + name + " is not a model parameter"
+                            + (near == null ? "" : "; did you mean " + near + "?")
+                            + " (all parameters: docs/data-dictionary.md, 'Model parameters')");
+                }
+                JsonNode v = e.getValue();
+                if (!v.isValueNode() || v.isNull()) {
+                    throw new ConfigException(file, "parameters." + name + " must be a single value (" + p.type() + ")");
+                }
+                Object value = v.isIntegralNumber() ? (Object) v.asLong()
+                        : v.isNumber() ? (Object) v.asDouble()
+                        : v.isBoolean() ? (Object) v.asBoolean() : v.asString();
+                String refusal = p.refusal(value);
+                if (refusal != null) {
+                    throw new ConfigException(file, "parameters." + name + " " + refusal + ", got '" + v.asString() + "'");
+                }
+                parameters.put(name, value);
+            }
+            return parameters;
+        }
+
         private void checkKeys(JsonNode node, Set<String> known, String prefix) {
             if (!node.isObject()) {
                 throw new ConfigException(file, (prefix.isEmpty() ? "the document" : prefix) + " must be a mapping");
             }
             for (String key : node.propertyNames()) {
                 if (!known.contains(key)) {
-                    throw new ConfigException(file, "unknown key '" + prefix + key + "'; known keys here: "
-                            + known.stream().sorted().toList());
+                    String near = Suggestion.closest(key, known);
+                    throw new ConfigException(file, "unknown key '" + prefix + key + "'"
+                            + (near == null ? "" : "; did you mean '" + prefix + near + "'?")
+                            + "; known keys here: " + known.stream().sorted().toList());
                 }
             }
         }

@@ -87,9 +87,12 @@ public class NightlyLauncher {
                         config.name(), businessDate, last.getStatus(), last.getId());
                 String attemptConfig = last.getJobParameters().getString(RunContext.CONFIG_FILE);
                 if (attemptConfig != null && !attemptConfig.equals(config.file().toString())) {
-                    // a restart carries the failed attempt's parameters, its config file among them
-                    log.warn("[run] the failed attempt ran with config {}: the restart reads that file, not {}",
+                    // The operator names the file they want now (often a corrected copy): it wins. A
+                    // launch with the same identifying parameters restarts the failed instance, at its
+                    // failed step, with this launch's non-identifying ones (the config file).
+                    log.warn("[run] the failed attempt ran with config {}; this restart reads {} (the file given now)",
                             attemptConfig, config.file());
+                    return removeWorkWhenCompleted(config, businessDate, operator.start(nightlyJob, parameters));
                 }
                 return removeWorkWhenCompleted(config, businessDate, operator.restart(last));
             }

@@ -134,6 +134,12 @@ public final class ModelCatalog {
         }
         List<ModelParameter> parameters = new ArrayList<>();
         parameterFiles.forEach(text -> parameters.addAll(ModelParameter.parse(text)));
+        for (ModelParameter p : parameters) {
+            String refusal = p.refusal(p.typedDefault());
+            if (refusal != null) {
+                throw new IllegalStateException("sql/parameters: the default of " + p.name() + " " + refusal);
+            }
+        }
         return new ModelCatalog(inDependencyOrder(unordered), parameters, javaByName);
     }
 

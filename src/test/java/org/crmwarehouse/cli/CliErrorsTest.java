@@ -92,11 +92,34 @@ class CliErrorsTest {
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("missing_input").contains("FAILED").contains("failed in extract");
 
-        // the same job and date from another config file: the restart reads the failed attempt's file, and says so
-        Path other = Files.writeString(tmp.resolve("other.yaml"), Files.readString(cfg));
+        // issue 16 item 4: the same job and date from another (corrected) config file: the restart
+        // reads the file given now, and says so
+        Path other = Files.writeString(tmp.resolve("other.yaml"),
+                Files.readString(cfg).replace("no-such-customers.csv", "still-missing.csv"));
         Cli.Result restart = Cli.run("run", "--config", other.toString());
-        assertThat(restart.out()).contains("the failed attempt ran with config " + cfg + ": the restart reads "
-                + "that file, not " + other);
+        assertThat(restart.out()).contains("the failed attempt ran with config " + cfg + "; this restart reads "
+                + other + " (the file given now)");
+        assertThat(oneErrorLine(restart)).contains("still-missing.csv").doesNotContain("no-such-customers.csv");
+        assertThat(Cli.run("status", "--config", other.toString()).out()).contains("still-missing.csv");
+    }
+
+    /** Issue 16 item 4: a wrong model parameter stops the run at load, before any step or record. */
+    @Test
+    void wrongModelParameterFailsAtLoadBeforeTheJobStarts() throws Exception {
+        Path cfg = config("""
+                name: bad_parameter
+                business_date: 2026-03-31
+                output: out
+                repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                sources:
+                  customers: {path: no-such-customers.csv}
+                parameters: {churn_inactivity_days: ninety}
+                """.formatted(tmp.resolve("repo/batch")));
+        Cli.Result run = Cli.run("run", "--config", cfg.toString());
+        assertThat(oneErrorLine(run)).contains("job.yaml: parameters.churn_inactivity_days must be a whole number "
+                + "(BIGINT), got 'ninety'");
+        assertThat(run.out()).doesNotContain("[extract]");
+        assertThat(tmp.resolve("repo")).doesNotExist(); // no job repository was even opened
     }
 
     /**

@@ -82,8 +82,7 @@ class JobConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith("job.yaml: sources.orders.header must be true or false, not 'no'");
         // quoted text that looks like a YAML 1.1 boolean stays text where text is wanted (the Norway problem)
-        assertThat(load("name: j\nsources: {customers: c.csv}\nparameters: {country: 'NO'}\n").parameters())
-                .containsEntry("country", "NO");
+        assertThat(load("name: 'NO'\nsources: {customers: c.csv}\n").name()).isEqualTo("NO");
     }
 
     @Test
@@ -97,4 +96,48 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> load("name: j\nsources:\n  orders: {path: a.csv, header: true, path: b.csv}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("duplicate key 'path' (line 3)");
     }
+
+    // issue 16 item 4: config errors at load, in one line naming the file and key
+
+    @Test
+    void anUnknownModelParameterIsRefusedAtLoadWithTheNearestName() {
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {churn_inactive_dayz: 90}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("job.yaml")
+                .hasMessageContaining("parameters.churn_inactive_dayz is not a model parameter")
+                .hasMessageContaining("did you mean churn_inactivity_days?");
+    }
+
+    @Test
+    void aModelParameterOfTheWrongTypeOrOutsideItsChoicesIsRefusedAtLoad() {
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {churn_inactivity_days: ninety}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("parameters.churn_inactivity_days must be a whole number (BIGINT), got 'ninety'");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {churn_inactivity_days: 90.5}\n"))
+                .hasMessageContaining("must be a whole number (BIGINT), got '90.5'");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {value_vip_share: 5}\n"))
+                .hasMessageContaining("parameters.value_vip_share must be from 0 to 1, got '5'");
+        // 'P_ALIVE' used to reach SQL, where churn_definition = 'p_alive' is false: inactivity, silently
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {churn_definition: P_ALIVE}\n"))
+                .hasMessageContaining("parameters.churn_definition must be one of [inactivity, p_alive], got 'P_ALIVE'");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nparameters: {value_time_unit: [week]}\n"))
+                .hasMessageContaining("parameters.value_time_unit must be a single value (VARCHAR)");
+    }
+
+    @Test
+    void rightModelParametersKeepTheirTypes() throws Exception {
+        JobConfig c = load("name: j\nsources: {customers: c.csv}\n"
+                + "parameters: {churn_inactivity_days: 90, churn_p_alive_threshold: 1, churn_definition: p_alive}\n");
+        assertThat(c.parameters()).containsEntry("churn_inactivity_days", 90L)
+                .containsEntry("churn_p_alive_threshold", 1L).containsEntry("churn_definition", "p_alive");
+    }
+
+    @Test
+    void anUnknownKeyNamesTheNearestKnownOne() {
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: {path: c.csv, delimeter: ';'}}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'sources.customers.delimeter'; did you mean 'sources.customers.delimiter'?");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nreject_treshold: 5%\n"))
+                .hasMessageContaining("did you mean 'reject_threshold'?");
+    }
 }
+
