@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
 
 /** {@code crm-warehouse bench}: throughput and peak memory of the nightly job at a given scale. */
 @Command(name = "bench", description = {
-        "Generate N customers, run the nightly job on them in a child JVM and report generation time,",
-        "time per step and per model (as shares of the run), input rows/s, peak Java heap and peak RSS.",
-        "Writes <work>/bench-report.json.",
+        "Measure the nightly job at a given scale: generate N customers, run the nightly job on them in a"
+        + " child JVM and report generation time, time per step and per model (as shares of the run),"
+        + " input rows/s, peak Java heap and peak RSS. Writes <work>/bench-report.json.",
         "With --incremental-nights N: split the history into N nights (night 1 everything up to the last",
         "date minus N-1 days, then one day each, with late updates and deletions), run one full run over",
         "the final state and the N nights incrementally, each in a child JVM, compare the last night's",

@@ -36,12 +36,16 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, description = "Last business date YYYY-MM-DD (included).")
     LocalDate to;
 
+    @Option(names = "--allow-future-date", description = "Allow --to later than today (refused otherwise).")
+    boolean allowFutureDate;
+
     @Override
     public Integer call() throws Exception {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("--to " + to + " is before --from " + from);
         }
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        RunCommand.refuseFutureDate(job, to, allowFutureDate);
         List<LocalDate> run = new ArrayList<>();
         List<LocalDate> skipped = new ArrayList<>();
         LocalDate failed = null;

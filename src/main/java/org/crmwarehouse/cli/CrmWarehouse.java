@@ -1,5 +1,6 @@
 package org.crmwarehouse.cli;
 
+import java.time.LocalDate;
 import org.crmwarehouse.sql.DuckDbErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +19,20 @@ public final class CrmWarehouse {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CrmWarehouse());
+        cli.setUsageHelpAutoWidth(true);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        // after the subcommands exist: picocli registers a converter with those already added
+        cli.registerConverter(LocalDate.class, new DateOption());
+        // A mistyped option or value is one line too, pointing at the command's --help.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("crm-warehouse: error: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim() + " (see 'crm-warehouse "
+                    + (failed == cli ? "" : failed.getCommandName() + " ") + "--help')");
+            return 2;
+        });
         // A failure is one line on stderr with the cause and a non-zero exit code; the stack
         // trace only with CRM_WAREHOUSE_DEBUG set, for whoever needs to dig.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

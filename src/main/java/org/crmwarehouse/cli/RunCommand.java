@@ -31,14 +31,19 @@ final class RunCommand implements Callable<Integer> {
             + "state, watermarks and files read, and read every file and row again.")
     boolean full;
 
+    @Option(names = "--allow-future-date", description = "Run a business date later than today (refused otherwise: "
+            + "a mistyped year would publish a night no real night can follow).")
+    boolean allowFutureDate;
+
     @Override
     public Integer call() throws Exception {
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        LocalDate businessDate = date != null ? date
+                : job.businessDate() != null ? job.businessDate() : LocalDate.now(job.timeZone()).minusDays(1);
+        refuseFutureDate(job, businessDate, allowFutureDate);
         if (full) {
             deleteState(job.stateFolder());
         }
-        LocalDate businessDate = date != null ? date
-                : job.businessDate() != null ? job.businessDate() : LocalDate.now().minusDays(1);
         try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             JobExecution execution = context.getBean(NightlyLauncher.class).run(job, businessDate);
             if (execution.getStatus() != BatchStatus.COMPLETED) {
@@ -49,6 +54,19 @@ final class RunCommand implements Callable<Integer> {
             System.out.println();
             System.out.print(Files.readString(summary, StandardCharsets.UTF_8));
             return 0;
+        }
+    }
+
+    /**
+     * A night of a date later than today (in the job's time zone) is refused before anything runs:
+     * once published, every real night before it fails (its history is older than the published
+     * one). {@code --allow-future-date} is for the rare planned case (a test, a clock known wrong).
+     */
+    static void refuseFutureDate(JobConfig job, LocalDate businessDate, boolean allowed) {
+        LocalDate today = LocalDate.now(job.timeZone());
+        if (!allowed && businessDate.isAfter(today)) {
+            throw new IllegalArgumentException("business date " + businessDate + " is later than today (" + today
+                    + " in " + job.timeZone() + "): nothing has run; pass --allow-future-date if it is meant");
         }
     }
 

@@ -31,12 +31,12 @@ import picocli.CommandLine.Parameters;
         + "DESCRIBE, ...) that can read the warehouse and the Parquet marts and no other file.")
 final class SqlCommand implements Callable<Integer> {
 
-    enum Format { table, csv }
+    enum Format { table, csv, json }
 
     @Option(names = "--config", required = true, description = "The job config whose warehouse to query.")
     Path config;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or csv (csv has a header row).")
+    @Option(names = "--format", defaultValue = "table", description = "table, csv (with a header row) or json (an array of row objects).")
     Format format;
 
     @Parameters(index = "0", paramLabel = "QUERY", description = "One SQL query.")
@@ -64,6 +64,8 @@ final class SqlCommand implements Callable<Integer> {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(query)) {
             if (format == Format.csv) {
                 printCsv(rs, System.out);
+            } else if (format == Format.json) {
+                JsonRows.print(rs, System.out);
             } else {
                 printTable(rs, System.out);
             }

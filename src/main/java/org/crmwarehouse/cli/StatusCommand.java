@@ -8,6 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.crmwarehouse.config.JobConfigLoader;
@@ -25,6 +28,11 @@ final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--limit", defaultValue = "20", description = "How many runs to show (default ${DEFAULT-VALUE}).")
     int limit;
+
+    enum Format { table, json }
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json (an array of run objects).")
+    Format format;
 
     private static final String RECENT_RUNS = """
             SELECT e.JOB_EXECUTION_ID, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE,
@@ -50,30 +58,45 @@ final class StatusCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(url, repository.user(), repository.password());
                 PreparedStatement s = c.prepareStatement(RECENT_RUNS)) {
             s.setInt(1, limit);
-            System.out.printf(Locale.ROOT, "%-6s %-14s %-12s %-5s %-10s %-19s %9s  %s%n",
-                    "exec", "job", "date", "rerun", "status", "started", "seconds", "note");
-            int rows = 0;
+            List<List<Object>> runs = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows++;
                     LocalDateTime start = rs.getObject(3, LocalDateTime.class);
                     LocalDateTime end = rs.getObject(4, LocalDateTime.class);
-                    String seconds = start != null && end != null
-                            ? String.format(Locale.ROOT, "%.1f", Duration.between(start, end).toMillis() / 1000.0) : "";
+                    Double seconds = start != null && end != null ? Duration.between(start, end).toMillis() / 1000.0 : null;
                     String note = rs.getString(9) != null ? "failed in " + rs.getString(9) + ": "
                             + firstLine(rs.getString(5)) : "";
-                    System.out.printf(Locale.ROOT, "%-6d %-14s %-12s %-5s %-10s %-19s %9s  %s%n", rs.getLong(1),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(2),
-                            start == null ? "" : start.withNano(0).toString().replace('T', ' '), seconds, note);
+                    String rerun = rs.getString(8);
+                    runs.add(Arrays.asList(rs.getLong(1), rs.getString(6), rs.getString(7),
+                            rerun == null ? null : Long.valueOf(rerun), rs.getString(2),
+                            start == null ? null : start.withNano(0).toString().replace('T', ' '),
+                            end == null ? null : end.withNano(0).toString().replace('T', ' '), seconds,
+                            rs.getString(9), note));
                 }
             }
-            if (rows == 0) {
+            if (format == Format.json) {
+                JsonRows.print(List.of("execution", "job", "business_date", "rerun", "status", "started", "ended",
+                        "seconds", "failed_step", "note"), runs, System.out);
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "%-6s %-14s %-12s %-5s %-10s %-19s %9s  %s%n",
+                    "exec", "job", "date", "rerun", "status", "started", "seconds", "note");
+            for (List<Object> r : runs) {
+                System.out.printf(Locale.ROOT, "%-6d %-14s %-12s %-5s %-10s %-19s %9s  %s%n", r.get(0), r.get(1),
+                        r.get(2), r.get(3), r.get(4), r.get(5) == null ? "" : r.get(5),
+                        r.get(7) == null ? "" : String.format(Locale.ROOT, "%.1f", (Double) r.get(7)), r.get(9));
+            }
+            if (runs.isEmpty()) {
                 System.out.println("(no runs recorded yet)");
             }
         } catch (SQLException e) {
             if (e.getMessage() != null && e.getMessage().contains("not found")) {
-                System.out.println("No runs recorded yet: the JobRepository " + repository.redactedUrl()
-                        + " does not exist.");
+                if (format == Format.json) {
+                    System.out.println("[]");
+                } else {
+                    System.out.println("No runs recorded yet: the JobRepository " + repository.redactedUrl()
+                            + " does not exist.");
+                }
                 return 0;
             }
             throw new SQLException("cannot read the JobRepository " + repository.redactedUrl() + ": " + e.getMessage(), e);

@@ -91,6 +91,17 @@ class CliErrorsTest {
         Cli.Result status = Cli.run("status", "--config", cfg.toString());
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("missing_input").contains("FAILED").contains("failed in extract");
+        // issue 16 item 7: the same as JSON, for scripts and monitoring
+        Cli.Result json = Cli.run("status", "--config", cfg.toString(), "--format", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        var runs = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("job").asString()).isEqualTo("missing_input");
+        assertThat(runs.get(0).get("business_date").asString()).isEqualTo("2026-03-31");
+        assertThat(runs.get(0).get("rerun").asLong()).isZero();
+        assertThat(runs.get(0).get("status").asString()).isEqualTo("FAILED");
+        assertThat(runs.get(0).get("failed_step").asString()).isEqualTo("extract");
+        assertThat(runs.get(0).get("seconds").isNumber()).isTrue();
 
         // issue 16 item 4: the same job and date from another (corrected) config file: the restart
         // reads the file given now, and says so
@@ -152,4 +163,73 @@ class CliErrorsTest {
             return 0;
         }
     }
+
+    // issue 16 items 3, 6, 7: dates, help and docs
+
+    @Test
+    void badDatesAreOneLineBeforeAnythingRuns() throws Exception {
+        for (String bad : new String[] {"+12026-06-30", "2026-02-30", "2026-6-30", "yesterday"}) {
+            Cli.Result r = Cli.run("run", "--config", tmp.resolve("nope.yaml").toString(), "--date", bad);
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(oneErrorLine(r)).contains("Invalid value for option '--date': '" + bad + "'")
+                    .contains("(see 'crm-warehouse run --help')");
+            assertThat(r.err()).doesNotContain("Usage:").doesNotContain("Exception");
+        }
+        assertThat(oneErrorLine(Cli.run("backfill", "--config", "x", "--from", "2026-06-01", "--to", "+12026-06-30")))
+                .contains("Invalid value for option '--to'");
+        assertThat(oneErrorLine(Cli.run("status", "--bogus"))).contains("Unknown option: '--bogus'")
+                .contains("(see 'crm-warehouse status --help')");
+    }
+
+    @Test
+    void aDateLaterThanTodayIsRefusedUnlessAllowed() throws Exception {
+        Path cfg = config("""
+                name: future
+                business_date: 2026-03-31
+                output: out
+                repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                sources:
+                  customers: {path: no-such-customers.csv}
+                """.formatted(tmp.resolve("repo/batch")));
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
+        Cli.Result r = Cli.run("run", "--config", cfg.toString(), "--date", tomorrow);
+        assertThat(oneErrorLine(r)).contains("business date " + tomorrow + " is later than today")
+                .contains("--allow-future-date");
+        assertThat(r.out()).doesNotContain("[extract]");
+        assertThat(tmp.resolve("repo")).doesNotExist();
+        assertThat(oneErrorLine(Cli.run("backfill", "--config", cfg.toString(), "--from", "2026-03-30", "--to", tomorrow)))
+                .contains("is later than today");
+        // allowed, the night runs (and here fails in extract on its missing file, which proves it ran)
+        Cli.Result allowed = Cli.run("run", "--config", cfg.toString(), "--date", tomorrow, "--allow-future-date");
+        assertThat(oneErrorLine(allowed)).contains("input file not found");
+    }
+
+    @Test
+    void everySubcommandHasHelpAndTheTopLevelHelpShowsWholeDescriptions() {
+        CommandLine cli = CrmWarehouse.commandLine();
+        Cli.Result top = Cli.run("--help");
+        assertThat(top.exit()).isZero();
+        String flatTop = top.out().replaceAll("\\s+", " ");
+        for (var sub : cli.getSubcommands().entrySet()) {
+            Cli.Result help = Cli.run(sub.getKey(), "--help");
+            assertThat(help.exit()).as(sub.getKey() + " --help: " + help.err()).isZero();
+            assertThat(help.out()).as(sub.getKey()).startsWith("Usage: crm-warehouse " + sub.getKey());
+            assertThat(help.out()).contains("-h, --help");
+            // the list shows a command's first description paragraph: it must be whole sentences
+            // (bench's used to stop at "... and report generation time,")
+            String summary = sub.getValue().getCommandSpec().usageMessage().description()[0].replaceAll("\\s+", " ").trim();
+            assertThat(summary).as(sub.getKey()).endsWith(".");
+            assertThat(flatTop).as("top-level help lists all of " + sub.getKey() + "'s summary").contains(summary);
+        }
+    }
+
+    @Test
+    void docsWritesNothingWhenItCannotWriteEverything() throws Exception {
+        Path dictionary = tmp.resolve("dictionary.md");
+        Cli.Result r = Cli.run("docs", "--dictionary", dictionary.toString(), "--contract-readme",
+                tmp.resolve("no-readme.md").toString());
+        assertThat(oneErrorLine(r)).contains("no-readme.md").contains("nothing was written");
+        assertThat(dictionary).doesNotExist();
+    }
 }
+

@@ -114,6 +114,25 @@ class SqlReadOnlyTest {
         assertThat(parquet.out().lines()).containsExactly("revenue,business_date", "345.00,2026-03-31");
     }
 
+    /** Issue 16 item 7: --format json, numbers as numbers (345.00 exactly), NULL as null, dates as text. */
+    @Test
+    void jsonFormatKeepsTypes() throws Exception {
+        Cli.Result r = Cli.run("sql", "--config", config.toString(), "--format", "json",
+                "select revenue, sales_date, channel, cast(null as integer) as nothing, 2 = 2 as yes from mart_daily_sales "
+                        + "where sales_date = '2026-03-01' and channel = 'shop' and salesperson = 'S1'");
+        assertThat(r.exit()).as(r.err()).isZero();
+        var rows = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        assertThat(rows.isArray()).isTrue();
+        assertThat(rows).hasSize(1);
+        var row = rows.get(0);
+        assertThat(row.get("revenue").isNumber()).isTrue();
+        assertThat(row.get("revenue").decimalValue()).isEqualByComparingTo("345.00"); // the golden README's figure
+        assertThat(row.get("sales_date").asString()).isEqualTo("2026-03-01");
+        assertThat(row.get("channel").asString()).isEqualTo("shop");
+        assertThat(row.get("nothing").isNull()).isTrue();
+        assertThat(row.get("yes").asBoolean()).isTrue();
+    }
+
     @Test
     void everyEscapeIsRefusedAndNothingChanges() throws Exception {
         // the issue's own: make the latest snapshot writable, then drop a mart and zero the revenue
