@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The ad platforms' per-ad daily export for the campaigns of the online ad channels (advertising and
  * email_web): one row per ad and active day of its campaign. A campaign's spend is spread over its
- * ads and days (so an export's spend adds up to about the campaign's), clicks follow from spend and
- * a cost per click, impressions from clicks and a click-through rate. The leads each campaign
+ * ads and days (so an export's spend adds up to about the campaign's); spend buys impressions at the
+ * ad's cost per impression, and clicks follow from the ad's click-through rate. The leads each campaign
  * produced per day are counted while the leads are written, and each day's leads are spread over
  * the campaign's ads as conversions (plus a few the CRM never saw), so leads <= conversions <= clicks
  * per campaign and day. About 1.5% of rows have unknown spend. Every campaign has its own random

@@ -74,8 +74,7 @@ public final class DataGenerator {
     }
 
     private void generateCustomers(Timeline time, CampaignPlan plan, AdPerformanceLog ads, List<CsvTable> tables,
-            DuplicatePlanter planter,
-            PrintStream progress)
+            DuplicatePlanter planter, PrintStream progress)
             throws IOException {
         CustomerProfile profile = new CustomerProfile(time, table(tables, "customers"));
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
