@@ -81,11 +81,12 @@ final class BadRows {
         return row;
     }
 
-    /** Changes the key so the copy collides with no good row: ids get a suffix, numeric line keys move up. */
+    /** Changes the key so the copy collides with no good row: ids get a suffix, numeric line keys move up
+     *  (a date key part is left alone: a suffix would make it a bad date). */
     private void freshKey(String[] row, int copyNo) {
         for (int i = 0; i < columns.size(); i++) {
             ColumnContract c = columns.get(i);
-            if (!c.key()) continue;
+            if (!c.key() || c.type().isTemporal()) continue;
             if (c.type().isNumeric()) {
                 row[i] = Long.toString(Long.parseLong(row[i]) + 1000L * copyNo);
                 return; // one changed key part is enough for a composite key

@@ -2,6 +2,8 @@ package org.crmwarehouse.generate;
 
 import java.io.IOException;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -37,7 +39,12 @@ final class CampaignPlan {
         return id(q, channel, 1 + r.nextInt(campaignsIn(channel, q)));
     }
 
-    void writeAll(CsvTable out) throws IOException {
+    /** One planned campaign: active from startDay to lastDay (its end, or the business date while running). */
+    record Campaign(String id, int channel, long startDay, long lastDay, boolean running, long spendCents, String name) {}
+
+    /** Every campaign of the history, in file order (quarter, channel, wave). */
+    List<Campaign> campaigns() {
+        List<Campaign> out = new ArrayList<>();
         double shares = 0;
         for (BehaviourModel.Channel c : BehaviourModel.CHANNELS) shares += c.leadShare();
         double leadDays = time.endDay - time.startDay + 1;
@@ -54,10 +61,18 @@ final class CampaignPlan {
                 for (int n = 1; n <= k; n++) {
                     long spendCents = Math.round(leads * c.costPerLead() * (0.8 + 0.4 * r.nextDouble()) * 100);
                     boolean running = qEnd.toEpochDay() > time.endDay;
-                    out.write(id(q, ch, n), c.name().replace('_', ' ') + " " + q / 4 + " Q" + (q % 4 + 1) + " wave " + n,
-                            c.name(), qStart.toString(), running ? "" : qEnd.toString(), Fmt.money(spendCents), "CNY");
+                    out.add(new Campaign(id(q, ch, n), ch, qStart.toEpochDay(), Math.min(qEnd.toEpochDay(), time.endDay),
+                            running, spendCents, c.name().replace('_', ' ') + " " + q / 4 + " Q" + (q % 4 + 1) + " wave " + n));
                 }
             }
+        }
+        return out;
+    }
+
+    void writeAll(CsvTable out) throws IOException {
+        for (Campaign c : campaigns()) {
+            out.write(c.id(), c.name(), BehaviourModel.CHANNELS[c.channel()].name(), Fmt.date(c.startDay()),
+                    c.running() ? "" : Fmt.date(c.lastDay()), Fmt.money(c.spendCents()), "CNY");
         }
     }
 }

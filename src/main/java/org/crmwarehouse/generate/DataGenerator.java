@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
 public final class DataGenerator {
     /** The contract entities, in the order the files are listed in nightly.yaml. */
     static final List<String> ENTITIES =
-            List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses");
+            List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses",
+                    "ad_performance");
     private static final long PROGRESS_NANOS = 5_000_000_000L;
 
     private final GeneratorOptions options;
@@ -45,14 +46,16 @@ public final class DataGenerator {
             for (String entity : ENTITIES) tables.add(new CsvTable(entity, contract, dir, tables.size(), options));
             CampaignPlan plan = new CampaignPlan(options.seed(), time);
             plan.writeAll(table(tables, "campaigns"));
+            AdPerformanceLog ads = new AdPerformanceLog(options.seed(), time, plan);
             DuplicatePlanter planter = options.duplicateRate() > 0
                     ? new DuplicatePlanter(options, time, table(tables, "customers"), dir.resolve(DuplicatePlanter.FILE)) : null;
             try {
-                generateCustomers(time, plan, tables, planter, progress);
+                generateCustomers(time, plan, ads, tables, planter, progress);
             } finally {
                 if (planter != null) planter.close();
             }
             new ExpenseLog(options.seed(), time).writeAll(table(tables, "expenses"));
+            ads.writeAll(table(tables, "ad_performance")); // after the customers: it needs their leads per campaign and day
         } finally {
             IOException failure = null;
             for (CsvTable t : tables) {
@@ -70,12 +73,12 @@ public final class DataGenerator {
         return new GenerationSummary(rows, bad);
     }
 
-    private void generateCustomers(Timeline time, CampaignPlan plan, List<CsvTable> tables, DuplicatePlanter planter,
-            PrintStream progress)
+    private void generateCustomers(Timeline time, CampaignPlan plan, AdPerformanceLog ads, List<CsvTable> tables,
+            DuplicatePlanter planter, PrintStream progress)
             throws IOException {
         CustomerProfile profile = new CustomerProfile(time, table(tables, "customers"));
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
-        LeadFunnel funnel = new LeadFunnel(time, plan, table(tables, "leads"), table(tables, "funnel_events"));
+        LeadFunnel funnel = new LeadFunnel(time, plan, ads, table(tables, "leads"), table(tables, "funnel_events"));
         ContactLog contacts = new ContactLog(time, table(tables, "contacts"));
         CustomerContext c = new CustomerContext();
         long scale = options.scale();

@@ -15,14 +15,16 @@ final class LeadFunnel {
 
     private final Timeline time;
     private final CampaignPlan campaigns;
+    private final AdPerformanceLog ads;
     private final CsvTable leads;
     private final CsvTable events;
     private final String[] types = new String[MAX_EVENTS];
     private final long[] times = new long[MAX_EVENTS];
 
-    LeadFunnel(Timeline time, CampaignPlan campaigns, CsvTable leads, CsvTable events) {
+    LeadFunnel(Timeline time, CampaignPlan campaigns, AdPerformanceLog ads, CsvTable leads, CsvTable events) {
         this.time = time;
         this.campaigns = campaigns;
+        this.ads = ads;
         this.leads = leads;
         this.events = events;
     }
@@ -50,6 +52,7 @@ final class LeadFunnel {
         String referrer = c.referrerIndex >= 0 ? time.customerId(c.referrerIndex) : "";
         leads.write(lead, Fmt.timestamp(created), Fmt.timestamp(times[n - 1]), CHANNELS[c.channel].name(), campaign,
                 referrer, bool(man[0]), bool(man[1]), bool(man[2]), c.owner, "won", "", c.id);
+        ads.countLead(campaign, Timeline.day(created));
         long quote = Math.round(c.firstOrderCents * (1 + 0.15 * r.nextDouble()));
         writeEvents(lead, campaign, c.owner, n, r, quote, c.firstOrderCents, null);
     }
@@ -84,6 +87,7 @@ final class LeadFunnel {
         String referrer = c.channel == REFERRAL && c.index > 0 ? time.customerId(r.nextLong(c.index)) : "";
         leads.write(lead, Fmt.timestamp(created), Fmt.timestamp(times[reached - 1]), CHANNELS[c.channel].name(), campaign,
                 referrer, bool(man[0]), bool(man[1]), bool(man[2]), owner, status, reason, "");
+        ads.countLead(campaign, Timeline.day(created));
         long quote = Math.round(Math.exp(Math.log(600_000) + 0.8 * Sampling.normal(r)));
         writeEvents(lead, campaign, owner, reached, r, quote, 0, reason);
     }

@@ -13,8 +13,9 @@ class ContractTest {
     @Test
     void referenceOrderPutsReferencedEntitiesFirst() {
         List<String> order = contract.inReferenceOrder().stream().map(EntityContract::name).toList();
-        assertThat(order).hasSize(8).containsExactlyInAnyOrder(
-                "customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses");
+        assertThat(order).hasSize(9).containsExactlyInAnyOrder(
+                "customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses",
+                "ad_performance");
         assertThat(order.indexOf("customers")).isLessThan(order.indexOf("orders"));
         assertThat(order.indexOf("campaigns")).isLessThan(order.indexOf("leads"));
         assertThat(order.indexOf("leads")).isLessThan(order.indexOf("funnel_events"));
@@ -64,5 +65,21 @@ class ContractTest {
 
     private String description(String entity, String column) {
         return contract.entity(entity).column(column).orElseThrow().description();
+    }
+
+    @Test
+    void adPerformanceIsOneRowPerAdPerDayAndDoesNotReferenceCampaigns() {
+        EntityContract ads = contract.entity("ad_performance");
+        assertThat(ads.columnNames()).startsWith("date", "platform", "account_id", "campaign_id", "ad_group_id", "ad_id",
+                "impressions", "clicks", "spend", "conversions", "qualified_conversions");
+        assertThat(ads.keyColumns()).extracting(ColumnContract::name).containsExactly("date", "platform", "ad_id");
+        // an ad export holds campaigns the CRM never recorded: their rows must load, not be quarantined
+        assertThat(ads.referencedEntities()).isEmpty();
+        // unknown spend is a blank, not a rejected row; counts are never negative
+        assertThat(ads.column("spend").orElseThrow().required()).isFalse();
+        for (String count : java.util.List.of("impressions", "clicks", "conversions", "qualified_conversions")) {
+            assertThat(ads.column(count).orElseThrow().type()).as(count).isEqualTo(ColumnType.BIGINT);
+            assertThat(ads.column(count).orElseThrow().min()).as(count).isEqualByComparingTo("0");
+        }
     }
 }
