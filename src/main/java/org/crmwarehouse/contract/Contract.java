@@ -61,8 +61,18 @@ public final class Contract {
                         c.path("description").asString("")));
             }
             org.crmwarehouse.sql.Sql.requireSimpleName("contract entity", entity.getKey());
+            List<EntityContract.RowRule> rules = new ArrayList<>();
+            for (JsonNode r : entity.getValue().path("row_rules")) {
+                String column = r.required("column").asString();
+                if (columns.stream().noneMatch(c -> c.name().equals(column))) {
+                    throw new IllegalStateException("row rule of " + entity.getKey() + " names unknown column " + column);
+                }
+                String reason = r.required("reason").asString();
+                rules.add(new EntityContract.RowRule(column, reason, r.required("invalid_when").asString(),
+                        r.required("detail").asString()));
+            }
             entities.put(entity.getKey(), new EntityContract(entity.getKey(),
-                    entity.getValue().path("description").asString(""), columns));
+                    entity.getValue().path("description").asString(""), columns, rules));
         }
         return new Contract(entities, List.copyOf(entities.keySet()));
     }
