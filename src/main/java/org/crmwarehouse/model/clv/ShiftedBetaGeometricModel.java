@@ -51,15 +51,24 @@ public final class ShiftedBetaGeometricModel {
      */
     public static ShiftedBetaGeometricModel fit(List<RetentionPattern> patterns) {
         long subscriptions = patterns.stream().mapToLong(RetentionPattern::subscriptions).sum();
-        boolean cancellation = patterns.stream().anyMatch(RetentionPattern::cancelled);
-        boolean renewal = patterns.stream().anyMatch(p -> p.cancelled() ? p.periods() > 1 : p.periods() > 0);
-        if (!cancellation || !renewal) {
-            throw new ModelFitException(NAME, "the data has " + (cancellation ? "no renewal" : "no cancellation")
-                    + ": alpha and beta are not identified", null);
+        String unidentified = unidentified(patterns);
+        if (unidentified != null) {
+            throw new ModelFitException(NAME, unidentified, null);
         }
         FitResult fit = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1},
                 theta -> logLikelihood(patterns, theta[0], theta[1]), subscriptions, patterns.size());
         return new ShiftedBetaGeometricModel(fit.estimate("alpha"), fit.estimate("beta"), fit);
+    }
+
+    /**
+     * Why the data cannot identify alpha and beta (the likelihood has no interior maximum), or null:
+     * without a cancellation theta tends to 0, without a renewal to 1.
+     */
+    public static String unidentified(List<RetentionPattern> patterns) {
+        boolean cancellation = patterns.stream().anyMatch(RetentionPattern::cancelled);
+        boolean renewal = patterns.stream().anyMatch(p -> p.cancelled() ? p.periods() > 1 : p.periods() > 0);
+        return cancellation && renewal ? null
+                : "the data has " + (cancellation ? "no renewal" : "no cancellation") + ": alpha and beta are not identified";
     }
 
     /** Total log-likelihood of the patterns (weighted by subscriptions) under these parameters. */
