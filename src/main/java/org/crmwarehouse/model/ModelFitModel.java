@@ -113,7 +113,7 @@ public final class ModelFitModel implements JavaModel {
     /**
      * sBG per plan and billing period of the subscriptions (none loaded: no rows). A segment with
      * too few subscriptions, or whose data cannot identify the model (no cancellation or no
-     * renewal yet), is skipped with a note; a failed fit follows value_on_fit_failure.
+     * renewal yet), is skipped with a note; a failed fit follows subscription_on_fit_failure.
      */
     private static void fitRetention(Connection db, DuckDBAppender out, ValueParameters parameters) throws SQLException {
         long minimum = Db.queryLong(db, "SELECT subscription_min_subscriptions FROM run_parameters");
@@ -133,11 +133,30 @@ public final class ModelFitModel implements JavaModel {
                 fitted(out, parameters, segment.billingPeriod(), ShiftedBetaGeometricModel.fit(patterns).fitResult(),
                         segment.plan());
             } catch (ModelFitException failure) {
-                skipOrFail(failure, parameters);
+                if (!skipFailedRetentionFits(db)) {
+                    throw failure;
+                }
+                log.warn("[transform] {} for plan {} billed by {} (subscription_on_fit_failure = skip: the segment is "
+                        + "skipped, its projections and values are NULL)", failure.getMessage(), segment.plan(),
+                        segment.billingPeriod());
                 skipped(out, parameters, ShiftedBetaGeometricModel.NAME, segment.billingPeriod(), SBG_PARAMETERS,
                         subscriptions, patterns.size(), "skipped: " + failure.getMessage(), segment.plan());
             }
         }
+    }
+
+    /**
+     * subscription_on_fit_failure: skip (the default: a small plan's data often fits a homogeneous
+     * churn, alpha and beta running to infinity together) or fail.
+     */
+    private static boolean skipFailedRetentionFits(Connection db) throws SQLException {
+        String choice = Db.queryStrings(db, "SELECT subscription_on_fit_failure FROM run_parameters").get(0)
+                .toLowerCase(java.util.Locale.ROOT);
+        if (!choice.equals("skip") && !choice.equals("fail")) {
+            throw new IllegalArgumentException("parameter subscription_on_fit_failure must be skip or fail, got '"
+                    + choice + "'");
+        }
+        return choice.equals("skip");
     }
 
     /** A plan and billing period: the subscriptions one sBG model is fitted on. */
