@@ -121,12 +121,12 @@ public final class ModelFitModel implements JavaModel {
             RetentionSegment segment = e.getKey();
             List<RetentionPattern> patterns = e.getValue();
             long subscriptions = patterns.stream().mapToLong(RetentionPattern::subscriptions).sum();
-            String unidentified = subscriptions < minimum ? "skipped: fewer than " + minimum + " subscriptions"
-                    : ShiftedBetaGeometricModel.unidentified(patterns) == null ? null
-                    : "skipped: " + ShiftedBetaGeometricModel.unidentified(patterns);
-            if (unidentified != null) {
+            String unidentified = ShiftedBetaGeometricModel.unidentified(patterns);
+            String skip = subscriptions < minimum ? "skipped: fewer than " + minimum + " subscriptions"
+                    : unidentified == null ? null : "skipped: " + unidentified;
+            if (skip != null) {
                 skipped(out, parameters, ShiftedBetaGeometricModel.NAME, segment.billingPeriod(), SBG_PARAMETERS,
-                        subscriptions, patterns.size(), unidentified, segment.plan());
+                        subscriptions, patterns.size(), skip, segment.plan());
                 continue;
             }
             try {
