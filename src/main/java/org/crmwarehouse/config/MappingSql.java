@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * Guards a source mapping and a PostgreSQL {@code query}. Both are one read-only query, decided
  * by the engine's own parser rather than a scan for {@code ;}: a mapping by DuckDB's, which must
  * read it as exactly one query whose tables are the job's {@code rawfile_<name>} tables and its
- * own WITH names, calling no table function that reaches files; a query by the PostgreSQL
+ * own WITH names (and the one-row {@code business_date}), calling no table function that reaches
+ * files; a query by the PostgreSQL
  * driver's statement splitter, which must find one statement (PostgresReader also runs it in a
  * read-only transaction).
  */
@@ -44,11 +45,14 @@ final class MappingSql {
         Set<String> allowed = new TreeSet<>();
         rawTables.forEach(t -> allowed.add(t.toLowerCase(Locale.ROOT)));
         List<String> refused = new ArrayList<>();
-        walk(parsed.query(), Set.of(), allowed, refused);
+        Set<String> readable = new TreeSet<>(allowed);
+        readable.add(SourceSpec.MAPPING_BUSINESS_DATE); // the night's date, one row
+        walk(parsed.query(), Set.of(), readable, refused);
         if (!refused.isEmpty()) {
             throw new ConfigException(file, key + " must read only the job's raw files "
                     + (allowed.isEmpty() ? "(none declared under 'raw')" : allowed)
-                    + " and its own WITH queries, and no file or table function but " + new TreeSet<>(TABLE_FUNCTIONS)
+                    + " and its own WITH queries (and " + SourceSpec.MAPPING_BUSINESS_DATE
+                    + "), and no file or table function but " + new TreeSet<>(TABLE_FUNCTIONS)
                     + ": it reads " + refused);
         }
         return body;

@@ -13,6 +13,12 @@ package org.crmwarehouse.config;
 public record SourceSpec(String entity, FileSpec file, String mapping, String query, KeyRange keyRange,
         Incremental incremental, RejectThreshold rejectThreshold) {
 
+    /**
+     * The one-row relation a mapping may read besides the raw files: its column business_date is
+     * the night's business date (a snapshot export's "as of" date).
+     */
+    public static final String MAPPING_BUSINESS_DATE = "business_date";
+
     public SourceSpec(String entity, FileSpec file, String mapping) {
         this(entity, file, mapping, null, null, null, null);
     }

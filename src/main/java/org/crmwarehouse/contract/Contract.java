@@ -24,7 +24,8 @@ public final class Contract {
     // Every key the contract may use, per level: an unknown key is refused, because in a YAML flow
     // mapping an unquoted description holding ", " silently splits into keys of its own.
     private static final Set<String> TOP_KEYS = Set.of("version", "entities");
-    private static final Set<String> ENTITY_KEYS = Set.of("description", "columns");
+    private static final Set<String> ENTITY_KEYS = Set.of("description", "columns", "row_rules");
+    private static final Set<String> ROW_RULE_KEYS = Set.of("column", "reason", "invalid_when", "detail");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "key", "allowed", "min", "max",
             "not_future", "references", "description");
 
@@ -75,8 +76,19 @@ public final class Contract {
                         c.path("description").asString("")));
             }
             org.crmwarehouse.sql.Sql.requireSimpleName("contract entity", entity.getKey());
+            List<EntityContract.RowRule> rules = new ArrayList<>();
+            for (JsonNode r : entity.getValue().path("row_rules")) {
+                checkKeys(r, ROW_RULE_KEYS, "a row rule of " + entity.getKey());
+                String column = r.required("column").asString();
+                if (columns.stream().noneMatch(c -> c.name().equals(column))) {
+                    throw new IllegalStateException("row rule of " + entity.getKey() + " names unknown column " + column);
+                }
+                String reason = r.required("reason").asString();
+                rules.add(new EntityContract.RowRule(column, reason, r.required("invalid_when").asString(),
+                        r.required("detail").asString()));
+            }
             entities.put(entity.getKey(), new EntityContract(entity.getKey(),
-                    entity.getValue().path("description").asString(""), columns));
+                    entity.getValue().path("description").asString(""), columns, rules));
         }
         return new Contract(entities, List.copyOf(entities.keySet()));
     }

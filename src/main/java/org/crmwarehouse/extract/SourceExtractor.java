@@ -48,6 +48,9 @@ public final class SourceExtractor {
                 + "column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
         Db.execute(db, "CREATE OR REPLACE TABLE " + UNKNOWN_COLUMNS + " (entity VARCHAR, source VARCHAR, "
                 + "column_name VARCHAR)");
+        // mappings may read the night's date (a snapshot export's "as of" date): one row, one column
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE " + org.crmwarehouse.config.SourceSpec.MAPPING_BUSINESS_DATE + " AS SELECT DATE "
+                + Sql.literal(businessDate.toString()) + " AS business_date");
         List<ExtractAudit> audits = new ArrayList<>();
         for (Map.Entry<String, FileSpec> raw : config.raw().entrySet()) {
             String table = "rawfile_" + raw.getKey();

@@ -24,7 +24,7 @@ public final class DataGenerator {
     /** The contract entities, in the order the files are listed in nightly.yaml. */
     static final List<String> ENTITIES =
             List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses",
-                    "ad_performance");
+                    "ad_performance", "subscriptions");
     private static final long PROGRESS_NANOS = 5_000_000_000L;
 
     private final GeneratorOptions options;
@@ -80,6 +80,7 @@ public final class DataGenerator {
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
         LeadFunnel funnel = new LeadFunnel(time, plan, ads, table(tables, "leads"), table(tables, "funnel_events"));
         ContactLog contacts = new ContactLog(time, table(tables, "contacts"));
+        SubscriptionBook subscriptions = new SubscriptionBook(options.seed(), time, table(tables, "subscriptions"));
         CustomerContext c = new CustomerContext();
         long scale = options.scale();
         long step = Math.max(1, scale / 20);
@@ -91,6 +92,7 @@ public final class DataGenerator {
             if (planter != null) planter.maybePlant(c, customerRow);
             funnel.write(c);
             contacts.write(c);
+            subscriptions.write(c);
             long now = System.nanoTime();
             if ((i + 1) % step == 0 || now - lastReport > PROGRESS_NANOS) {
                 lastReport = now;

@@ -16,6 +16,8 @@ import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.crmwarehouse.model.clv.PurchasePattern;
+import org.crmwarehouse.model.clv.RetentionPattern;
+import org.crmwarehouse.model.clv.ShiftedBetaGeometricModel;
 import org.crmwarehouse.model.clv.SpendPattern;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.JavaModel;
@@ -33,6 +35,9 @@ import org.duckdb.DuckDBConnection;
  * NULL estimates and converged = false, and int_customer_value_model has NULL predictions. A fit
  * that fails on enough data throws {@link ModelFitException}: the step fails and nothing is
  * published, rather than publishing values from an untrustworthy fit.
+ *
+ * <p>With subscriptions loaded, the sBG retention model is fitted per plan and billing period on
+ * int_subscription_tenure (column segment = the plan, time_unit = the billing period).
  */
 public final class ModelFitModel implements JavaModel {
     private static final Logger log = LoggerFactory.getLogger(ModelFitModel.class);
@@ -41,6 +46,7 @@ public final class ModelFitModel implements JavaModel {
     static final String[] BG_NBD_PARAMETERS = {"r", "alpha", "a", "b"};
     static final String[] PARETO_NBD_PARAMETERS = {"r", "alpha", "s", "beta"};
     static final String[] GAMMA_GAMMA_PARAMETERS = {"p", "q", "gamma"};
+    static final String[] SBG_PARAMETERS = {"alpha", "beta"};
 
     @Override
     public String name() {
@@ -49,7 +55,7 @@ public final class ModelFitModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary");
+        return Set.of("int_customer_purchase_summary", "int_subscription_tenure");
     }
 
     @Override
@@ -63,7 +69,7 @@ public final class ModelFitModel implements JavaModel {
 
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (business_date DATE, model VARCHAR, time_unit VARCHAR,"
                 + " parameter VARCHAR, estimate DOUBLE, std_error DOUBLE, log_likelihood DOUBLE, customers BIGINT,"
-                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR)");
+                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR, segment VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
             String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
             String purchaseModel = parameters.purchaseModelName();
@@ -71,21 +77,21 @@ public final class ModelFitModel implements JavaModel {
             String[] purchaseParameters = pareto ? PARETO_NBD_PARAMETERS : BG_NBD_PARAMETERS;
             if (repeaters < parameters.minRepeatCustomers()) {
                 skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
-                        purchases.size(), tooFew);
+                        purchases.size(), tooFew, null);
             } else {
                 try {
                     fitted(out, parameters, parameters.timeUnitName(), pareto
                             ? ParetoNbdModel.fit(purchases, parameters.timeUnit()).fitResult()
-                            : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult());
+                            : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult(), null);
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
                     skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
-                            purchases.size(), "skipped: " + e.getMessage());
+                            purchases.size(), "skipped: " + e.getMessage(), null);
                 }
             }
             if (spenders < parameters.minRepeatCustomers()) {
                 skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders, spends.size(),
-                        tooFew);
+                        tooFew, null);
             } else {
                 try {
                     GammaGammaModel spend = GammaGammaModel.fit(spends);
@@ -93,14 +99,85 @@ public final class ModelFitModel implements JavaModel {
                         throw new ModelFitException(GammaGammaModel.NAME, "q = " + spend.q()
                                 + " <= 1: the population mean spend is infinite, expected spend cannot be predicted", null);
                     }
-                    fitted(out, parameters, null, spend.fitResult());
+                    fitted(out, parameters, null, spend.fitResult(), null);
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
                     skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders,
-                            spends.size(), "skipped: " + e.getMessage());
+                            spends.size(), "skipped: " + e.getMessage(), null);
                 }
             }
+            fitRetention(db, out, parameters);
         }
+    }
+
+    /**
+     * sBG per plan and billing period of the subscriptions (none loaded: no rows). A segment with
+     * too few subscriptions, or whose data cannot identify the model (no cancellation or no
+     * renewal yet), is skipped with a note; a failed fit follows subscription_on_fit_failure.
+     */
+    private static void fitRetention(Connection db, DuckDBAppender out, ValueParameters parameters) throws SQLException {
+        long minimum = Db.queryLong(db, "SELECT subscription_min_subscriptions FROM run_parameters");
+        for (Map.Entry<RetentionSegment, List<RetentionPattern>> e : retentionPatterns(db).entrySet()) {
+            RetentionSegment segment = e.getKey();
+            List<RetentionPattern> patterns = e.getValue();
+            long subscriptions = patterns.stream().mapToLong(RetentionPattern::subscriptions).sum();
+            String unidentified = ShiftedBetaGeometricModel.unidentified(patterns);
+            String skip = subscriptions < minimum ? "skipped: fewer than " + minimum + " subscriptions"
+                    : unidentified == null ? null : "skipped: " + unidentified;
+            if (skip != null) {
+                skipped(out, parameters, ShiftedBetaGeometricModel.NAME, segment.billingPeriod(), SBG_PARAMETERS,
+                        subscriptions, patterns.size(), skip, segment.plan());
+                continue;
+            }
+            try {
+                fitted(out, parameters, segment.billingPeriod(), ShiftedBetaGeometricModel.fit(patterns).fitResult(),
+                        segment.plan());
+            } catch (ModelFitException failure) {
+                if (!skipFailedRetentionFits(db)) {
+                    throw failure;
+                }
+                log.warn("[transform] {} for plan {} billed by {} (subscription_on_fit_failure = skip: the segment is "
+                        + "skipped, its projections and values are NULL)", failure.getMessage(), segment.plan(),
+                        segment.billingPeriod());
+                skipped(out, parameters, ShiftedBetaGeometricModel.NAME, segment.billingPeriod(), SBG_PARAMETERS,
+                        subscriptions, patterns.size(), "skipped: " + failure.getMessage(), segment.plan());
+            }
+        }
+    }
+
+    /**
+     * subscription_on_fit_failure: skip (the default: a small plan's data often fits a homogeneous
+     * churn, alpha and beta running to infinity together) or fail.
+     */
+    private static boolean skipFailedRetentionFits(Connection db) throws SQLException {
+        String choice = Db.queryStrings(db, "SELECT subscription_on_fit_failure FROM run_parameters").get(0)
+                .toLowerCase(java.util.Locale.ROOT);
+        if (!choice.equals("skip") && !choice.equals("fail")) {
+            throw new IllegalArgumentException("parameter subscription_on_fit_failure must be skip or fail, got '"
+                    + choice + "'");
+        }
+        return choice.equals("skip");
+    }
+
+    /** A plan and billing period: the subscriptions one sBG model is fitted on. */
+    record RetentionSegment(String plan, String billingPeriod) {
+    }
+
+    /**
+     * Each segment's distinct outcomes: cancelled in period t (int_subscription_tenure.churn_period)
+     * or active after t whole periods (tenure_periods), with their subscription counts.
+     */
+    static Map<RetentionSegment, List<RetentionPattern>> retentionPatterns(Connection db) throws SQLException {
+        Map<RetentionSegment, List<RetentionPattern>> segments = new java.util.LinkedHashMap<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT plan, billing_period, "
+                + "coalesce(churn_period, tenure_periods), is_cancelled, count(*) FROM int_subscription_tenure "
+                + "GROUP BY ALL ORDER BY ALL")) {
+            while (rs.next()) {
+                segments.computeIfAbsent(new RetentionSegment(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
+                        .add(new RetentionPattern(Math.toIntExact(rs.getLong(3)), rs.getBoolean(4), rs.getLong(5)));
+            }
+        }
+        return segments;
     }
 
     /**
@@ -150,8 +227,8 @@ public final class ModelFitModel implements JavaModel {
                 e.getMessage());
     }
 
-    private static void fitted(DuckDBAppender out, ValueParameters parameters, String timeUnit, FitResult fit)
-            throws SQLException {
+    private static void fitted(DuckDBAppender out, ValueParameters parameters, String timeUnit, FitResult fit,
+            String segment) throws SQLException {
         if (!fit.converged()) {
             throw new ModelFitException(fit.model(), "the optimiser did not converge after " + fit.iterations()
                     + " likelihood evaluations", null);
@@ -167,17 +244,21 @@ public final class ModelFitModel implements JavaModel {
                 out.append(error.doubleValue());
             }
             out.append(fit.logLikelihood()).append(fit.customers()).append(fit.patterns()).append(fit.iterations())
-                    .append(true).appendNull().endRow();
+                    .append(true).appendNull();
+            appendNullable(out, segment);
+            out.endRow();
         }
     }
 
     private static void skipped(DuckDBAppender out, ValueParameters parameters, String model, String timeUnit,
-            String[] names, long customers, int patterns, String note) throws SQLException {
+            String[] names, long customers, int patterns, String note, String segment) throws SQLException {
         for (String parameter : names) {
             out.beginRow().append(parameters.businessDate()).append(model);
             appendNullable(out, timeUnit);
             out.append(parameter).appendNull().appendNull().appendNull().append(customers).append(patterns).append(0)
-                    .append(false).append(note).endRow();
+                    .append(false).append(note);
+            appendNullable(out, segment);
+            out.endRow();
         }
     }
 

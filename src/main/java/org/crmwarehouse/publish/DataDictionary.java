@@ -182,6 +182,13 @@ public final class DataDictionary {
                         .append(c.required() ? "yes" : "no").append(" | ").append(cell(String.join("; ", rules)))
                         .append(" | ").append(cell(c.description())).append(" |\n");
             }
+            if (!e.rowRules().isEmpty()) {
+                md.append("\nRow rules (checked on rows whose values passed the column rules):\n\n");
+                for (EntityContract.RowRule r : e.rowRules()) {
+                    md.append("- ").append(r.reason()).append(" on ").append(r.column()).append(" when `")
+                            .append(r.invalidWhen()).append("`: ").append(r.detail()).append(".\n");
+                }
+            }
         }
         return md.toString();
     }

@@ -160,6 +160,13 @@ public final class ContractValidator {
         if (!columnChecks.isEmpty()) {
             Db.execute(db, "INSERT INTO _issues " + String.join("\nUNION ALL\n", columnChecks));
         }
+        // rules over several columns judge only rows whose values are all valid on their own
+        for (EntityContract.RowRule rule : entity.rowRules()) {
+            Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(rule.column()) + ", "
+                    + Sql.literal(ReasonCode.valueOf(rule.reason()).name()) + ", " + rule.column() + "__text, "
+                    + Sql.literal(rule.detail()) + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues) AND ("
+                    + rule.invalidWhen() + ")");
+        }
 
         List<ColumnContract> key = entity.keyColumns();
         if (!key.isEmpty()) {

@@ -13,9 +13,9 @@ class ContractTest {
     @Test
     void referenceOrderPutsReferencedEntitiesFirst() {
         List<String> order = contract.inReferenceOrder().stream().map(EntityContract::name).toList();
-        assertThat(order).hasSize(9).containsExactlyInAnyOrder(
+        assertThat(order).hasSize(10).containsExactlyInAnyOrder(
                 "customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses",
-                "ad_performance");
+                "ad_performance", "subscriptions");
         assertThat(order.indexOf("customers")).isLessThan(order.indexOf("orders"));
         assertThat(order.indexOf("campaigns")).isLessThan(order.indexOf("leads"));
         assertThat(order.indexOf("leads")).isLessThan(order.indexOf("funnel_events"));

@@ -89,6 +89,8 @@ final class ContractRules {
                     }
                 }
                 violations.add("rn > min(rn) OVER (PARTITION BY " + String.join(", ", keys) + ")");
+                // row rules compare typed values: the generator writes ISO dates, which compare as text
+                for (JsonNode rule : e.getValue().path("row_rules")) violations.add(rule.get("invalid_when").asString());
                 String sql = "SELECT count(*) AS loaded, count(*) FILTER (WHERE bad) AS bad FROM (SELECT ("
                         + String.join(") OR (", violations.stream().map(v -> "coalesce(" + v + ", false)").toList())
                         + ") AS bad FROM " + t + ")";

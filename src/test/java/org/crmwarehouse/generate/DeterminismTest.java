@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DeterminismTest {
     private static final String[] FILES = {"customers.csv", "leads.csv", "campaigns.csv", "funnel_events.csv",
-        "orders.csv", "payments.csv", "contacts.csv", "ad_performance.csv", "nightly.yaml"};
+        "orders.csv", "payments.csv", "contacts.csv", "ad_performance.csv", "subscriptions.csv", "nightly.yaml"};
 
     @Test
     void sameOptionsGiveByteIdenticalFiles(@TempDir Path tmp) throws Exception {
