@@ -15,7 +15,7 @@ class ContractRulesTest {
         GenerationSummary summary = GeneratorTestSupport.generate(dir, 2000, 7, 0);
         assertThat(summary.badRows()).isZero();
         Map<String, ContractRules.Result> results = ContractRules.check(dir, GeneratorTestSupport.END, summary.rowsPerFile());
-        assertThat(results).hasSize(9);
+        assertThat(results).hasSize(10);
         results.forEach((entity, r) -> {
             assertThat(r.dataRows()).as(entity + " rows").isPositive();
             assertThat(r.loadedRows()).as(entity + " rows the CSV reader could split").isEqualTo(r.dataRows());

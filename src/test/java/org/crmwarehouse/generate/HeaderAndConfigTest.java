@@ -20,7 +20,7 @@ class HeaderAndConfigTest {
     void everyFileHeaderIsTheContractColumnList(@TempDir Path dir) throws Exception {
         GenerationSummary summary = GeneratorTestSupport.generate(dir, 50, 1, 0);
         JsonNode contract = ContractRules.contract();
-        assertThat(summary.rowsPerFile().keySet()).hasSize(9);
+        assertThat(summary.rowsPerFile().keySet()).hasSize(10);
         for (String entity : contract.get("entities").propertyNames()) {
             assertThat(summary.rowsPerFile()).containsKey(entity + ".csv");
             try (BufferedReader in = Files.newBufferedReader(dir.resolve(entity + ".csv"), StandardCharsets.UTF_8)) {
@@ -44,6 +44,6 @@ class HeaderAndConfigTest {
             assertThat(dir.resolve(source.getValue().get("path").asString())).exists();
             assertThat(source.getValue().get("format").asString()).isEqualTo("csv");
         }
-        assertThat(config.get("sources").propertyNames()).hasSize(9);
+        assertThat(config.get("sources").propertyNames()).hasSize(10);
     }
 }
