@@ -19,3 +19,12 @@ CREATE OR REPLACE MACRO add_months(d, n) AS CAST(CAST(d AS DATE) + to_months(CAS
 
 -- The string with every match of a regular expression removed (Spark: regexp_replace(s, pattern, '')).
 CREATE OR REPLACE MACRO regexp_remove(s, pattern) AS regexp_replace(s, pattern, '', 'g');
+
+-- total / n (n a positive count) rounded half away from zero to 2 decimals, exactly, as DECIMAL(38,2).
+-- DuckDB divides decimals in DOUBLE, where 17849.35 / 2 = 8924.675 rounds to 8924.67; this divides
+-- whole ten-thousandths as HUGEINT instead (totals carry at most 4 decimals).
+-- Spark: CAST(round(total / n, 2) AS DECIMAL(38, 2)) (its decimal division is exact to 6 places).
+CREATE OR REPLACE MACRO divide_round_2(total, n) AS
+    CAST(sign(CAST(round(total * 10000, 0) AS HUGEINT))
+         * ((2 * abs(CAST(round(total * 10000, 0) AS HUGEINT)) + 100 * CAST(n AS HUGEINT))
+            // (200 * CAST(n AS HUGEINT))) AS DECIMAL(38, 0)) * CAST(0.01 AS DECIMAL(3, 2));

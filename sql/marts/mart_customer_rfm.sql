@@ -52,7 +52,7 @@ final as (
         recency_days,
         frequency,
         cast(round(monetary_total, 2) as decimal(38, 2)) as monetary_total,
-        cast(round(monetary_total / frequency, 2) as decimal(38, 2)) as monetary_mean,
+        divide_round_2(monetary_total, frequency) as monetary_mean,
         r_score,
         f_score,
         m_score,
