@@ -9,19 +9,23 @@ import java.util.concurrent.Callable;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Runs the nightly job for every business date of a range, oldest first. A date whose night has
  * already completed is skipped; a failed or crashed one is resumed like {@code run} does. The
  * first failure stops the backfill with exit code 1, so the dates after it never run on top of a
- * missing night. One line per date, then a summary line.
+ * missing night. One line per date, then a summary line. SIGTERM lets the running night finish and
+ * runs no further date (exit 0); a night stopped at a step boundary (a second SIGTERM, or past
+ * {@code --stop-grace}) ends the backfill with exit code {@link GracefulStop#EXIT_STOPPED}.
  */
 @Command(name = "backfill", description = "Run the nightly job for each business date from --from to --to, "
         + "skipping dates already completed; stops at the first failure (exit 1).")
@@ -39,6 +43,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--allow-future-date", description = "Allow --to later than today (refused otherwise).")
     boolean allowFutureDate;
 
+    @Mixin
+    StopGraceOption stopGrace;
+
     @Override
     public Integer call() throws Exception {
         if (to.isBefore(from)) {
@@ -50,9 +57,17 @@ final class BackfillCommand implements Callable<Integer> {
         List<LocalDate> skipped = new ArrayList<>();
         LocalDate failed = null;
         String failure = null;
-        try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
+        String stop = null;
+        String stoppedLine = null;
+        try (GracefulStop ignored = stopGrace.install();
+                ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             NightlyLauncher launcher = context.getBean(NightlyLauncher.class);
             for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                if (GracefulStop.requested()) {
+                    stop = "stopped on " + GracefulStop.signalName() + " before " + d;
+                    System.out.println("backfill: " + stop);
+                    break;
+                }
                 if (launcher.completed(job, d)) {
                     skipped.add(d);
                     System.out.println("backfill: " + d + " skipped (already completed)");
@@ -61,6 +76,14 @@ final class BackfillCommand implements Callable<Integer> {
                 long started = System.nanoTime();
                 try {
                     JobExecution execution = launcher.run(job, d);
+                    String stoppedBefore = GracefulStop.stoppedBefore(execution);
+                    if (stoppedBefore != null) {
+                        System.out.println("backfill: " + d + " STOPPED before step " + stoppedBefore + " on "
+                                + GracefulStop.signalName() + " (the next backfill or run of " + d + " resumes there)");
+                        stoppedLine = RunCommand.stopped(job, d, stoppedBefore) + "; run the backfill again to resume there";
+                        stop = "stopped at " + d + " (on " + GracefulStop.signalName() + ")";
+                        break;
+                    }
                     if (execution.getStatus() != BatchStatus.COMPLETED) {
                         failure = "ended " + execution.getStatus() + ": " + RunCommand.failureOf(execution);
                     }
@@ -78,7 +101,12 @@ final class BackfillCommand implements Callable<Integer> {
             }
         }
         System.out.printf(Locale.ROOT, "backfill %s..%s: run %d %s, skipped %d %s, failed %s%n", from, to,
-                run.size(), run, skipped.size(), skipped, failed == null ? "none" : failed + " (stopped there)");
+                run.size(), run, skipped.size(), skipped, failed != null ? failed + " (stopped there)"
+                        : stop == null ? "none" : "none; " + stop);
+        if (stoppedLine != null) {
+            System.err.println(stoppedLine);
+            return GracefulStop.EXIT_STOPPED;
+        }
         if (failed != null) {
             System.err.println("crm-warehouse: error: backfill stopped at " + failed + ": " + failure);
             return 1;

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
 import org.springframework.batch.core.BatchStatus;
@@ -16,6 +17,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", description = "Run the nightly job for one business date.")
@@ -35,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
             + "a mistyped year would publish a night no real night can follow).")
     boolean allowFutureDate;
 
+    @Mixin
+    StopGraceOption stopGrace;
+
     @Override
     public Integer call() throws Exception {
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
@@ -44,8 +49,14 @@ final class RunCommand implements Callable<Integer> {
         if (full) {
             deleteState(job.stateFolder());
         }
-        try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
+        try (GracefulStop ignored = stopGrace.install();
+                ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             JobExecution execution = context.getBean(NightlyLauncher.class).run(job, businessDate);
+            String stoppedBefore = GracefulStop.stoppedBefore(execution);
+            if (stoppedBefore != null) {
+                System.err.println(stopped(job, businessDate, stoppedBefore) + "; run it again to resume there");
+                return GracefulStop.EXIT_STOPPED;
+            }
             if (execution.getStatus() != BatchStatus.COMPLETED) {
                 throw new IllegalStateException("job " + job.name() + " for " + businessDate + " ended "
                         + execution.getStatus() + ": " + failureOf(execution));
@@ -78,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The one line a night stopped on SIGTERM leaves on stderr (exit code {@link GracefulStop#EXIT_STOPPED}). */
+    static String stopped(JobConfig job, LocalDate businessDate, String step) {
+        return "crm-warehouse: stopped: job " + job.name() + " for " + businessDate + " stopped before step " + step
+                + " on " + GracefulStop.signalName();
     }
 
     static String failureOf(JobExecution execution) {

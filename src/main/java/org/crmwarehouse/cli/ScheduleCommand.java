@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
 import org.slf4j.Logger;
@@ -17,6 +18,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.support.CronExpression;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +27,11 @@ import picocli.CommandLine.Option;
  * the nightly job for the previous day, unless that date has already completed. Nights run one
  * after another in this process, and the output lock makes a night started elsewhere (a manual
  * {@code run}, a second scheduler) fail fast instead of overlapping; a failed night is logged and
- * the scheduler waits for the next fire. It logs the next fire time and stops on SIGTERM (or
- * Ctrl-C) when idle; a night interrupted by a hard kill is resumed by the next run of that date.
+ * the scheduler waits for the next fire. It logs the next fire time. SIGTERM (or Ctrl-C) stops it:
+ * at once when idle, after the running night otherwise (exit 0); a night stopped at a step boundary
+ * (a second SIGTERM, or past {@code --stop-grace}) makes the exit code
+ * {@link GracefulStop#EXIT_STOPPED}. A night interrupted by a hard kill, or stopped, is resumed by the
+ * next run of that date.
  */
 @Command(name = "schedule", description = "Run the nightly job for the previous day at each fire time of the "
         + "config's 'schedule' cron expression (6 fields); stops on SIGTERM.")
@@ -40,9 +45,8 @@ final class ScheduleCommand implements Callable<Integer> {
             description = "Stop after this many fire times (0, the default: run until SIGTERM). For tests and trials.")
     int maxFires;
 
-    private volatile boolean stopping;
-    private volatile Thread loop;
-    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    @Mixin
+    StopGraceOption stopGrace;
 
     @Override
     public Integer call() throws Exception {
@@ -52,15 +56,14 @@ final class ScheduleCommand implements Callable<Integer> {
                     + "e.g. schedule: \"0 30 2 * * *\")");
         }
         CronExpression cron = CronExpression.parse(job.schedule());
-        loop = Thread.currentThread();
-        Thread hook = new Thread(this::stop, "crm-warehouse-schedule-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         int fires = 0;
         int failures = 0;
-        try (ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
+        boolean nightStopped = false;
+        try (GracefulStop ignored = stopGrace.install();
+                ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             NightlyLauncher launcher = context.getBean(NightlyLauncher.class);
             log.info("[schedule] job {} on \"{}\"", job.name(), job.schedule());
-            while (!stopping && (maxFires <= 0 || fires < maxFires)) {
+            while (!GracefulStop.requested() && (maxFires <= 0 || fires < maxFires)) {
                 LocalDateTime next = cron.next(LocalDateTime.now());
                 if (next == null) {
                     log.info("[schedule] the cron expression has no further fire time; stopping");
@@ -78,7 +81,12 @@ final class ScheduleCommand implements Callable<Integer> {
                 }
                 try {
                     JobExecution execution = launcher.run(job, businessDate);
-                    if (execution.getStatus() == BatchStatus.COMPLETED) {
+                    String stoppedBefore = GracefulStop.stoppedBefore(execution);
+                    if (stoppedBefore != null) {
+                        nightStopped = true;
+                        log.warn("[schedule] business date {} stopped before step {} on {}; the next run of that date "
+                                + "resumes there", businessDate, stoppedBefore, GracefulStop.signalName());
+                    } else if (execution.getStatus() == BatchStatus.COMPLETED) {
                         log.info("[schedule] business date {} completed (execution {})", businessDate, execution.getId());
                     } else {
                         failures++;
@@ -90,22 +98,14 @@ final class ScheduleCommand implements Callable<Integer> {
                     log.error("[schedule] business date {} not run: {}", businessDate, CrmWarehouse.oneLine(e));
                 }
             }
-        } finally {
-            loop = null;
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // SIGTERM: the hook is running and waits for this loop to end
-            }
         }
         log.info("[schedule] stopped after {} fire(s), {} failed", fires, failures);
-        finished.countDown();
-        return 0;
+        return nightStopped ? GracefulStop.EXIT_STOPPED : 0;
     }
 
     /** Sleeps until the time; false when asked to stop meanwhile. */
     private boolean sleepUntil(LocalDateTime time) {
-        while (!stopping) {
+        while (!GracefulStop.requested()) {
             long millis = LocalDateTime.now().until(time, ChronoUnit.MILLIS);
             if (millis <= 0) {
                 return true;
@@ -118,20 +118,5 @@ final class ScheduleCommand implements Callable<Integer> {
             }
         }
         return false;
-    }
-
-    /** SIGTERM: ask the loop to stop, and give a night in progress a while to finish. */
-    private void stop() {
-        stopping = true;
-        Thread t = loop;
-        if (t != null) {
-            log.info("[schedule] SIGTERM: stopping after the current night, if any");
-            try {
-                // not Thread.join: after the loop, main calls System.exit, which blocks during shutdown
-                finished.await(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

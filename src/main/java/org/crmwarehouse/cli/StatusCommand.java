@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "status", description = "Show the recent runs recorded in the JobRepository and how they ended.")
 final class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--config", description = "A job config whose repository to read (default: the embedded one).")
+    @Option(names = "--config", description = "A job config whose repository to read (default: the one earlier "
+            + "versions shared, $CRM_WAREHOUSE_HOME/job-repository or ./var/job-repository).")
     Path config;
 
     @Option(names = "--limit", defaultValue = "20", description = "How many runs to show (default ${DEFAULT-VALUE}).")
@@ -95,7 +96,8 @@ final class StatusCommand implements Callable<Integer> {
                     System.out.println("[]");
                 } else {
                     System.out.println("No runs recorded yet: the JobRepository " + repository.redactedUrl()
-                            + " does not exist.");
+                            + " does not exist." + (config == null ? " A job's repository is in its output folder "
+                            + "(<output>/" + RepositoryConfig.FOLDER + "/): pass --config FILE." : ""));
                 }
                 return 0;
             }

@@ -100,7 +100,7 @@ public final class JobConfigLoader {
                     ? RepositoryConfig.home().resolve(name)
                     : folder.resolve(output).normalize();
 
-            RepositoryConfig repository = RepositoryConfig.embeddedDefault();
+            RepositoryConfig repository = RepositoryConfig.besideOutput(outputPath);
             if (root.has("repository")) {
                 JsonNode r = root.get("repository");
                 checkKeys(r, REPOSITORY_KEYS, "repository.");

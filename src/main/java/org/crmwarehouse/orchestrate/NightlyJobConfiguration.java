@@ -63,12 +63,15 @@ public class NightlyJobConfiguration {
      * prints {@code crm-warehouse-test: paused in step <step>} on stdout and sleeps (up to
      * {@code CRM_WAREHOUSE_TEST_PAUSE_SECONDS}, default 300), so that a test can kill the process
      * at the worst moment: the step's effects exist but the JobRepository still says STARTED
-     * (see cli/RestartAfterKillTest).
+     * (see cli/RestartAfterKillTest). A stop asked meanwhile (SIGTERM, see {@link GracefulStop})
+     * ends the pause {@value #AFTER_STOP_MILLIS} ms later, so that a test of a graceful stop has
+     * that long to send a second signal and need not wait out the whole pause (cli/StopOnSigtermTest).
      */
     static final class TestPause {
         static final String STEP_ENV = "CRM_WAREHOUSE_TEST_PAUSE_IN_STEP";
         static final String SECONDS_ENV = "CRM_WAREHOUSE_TEST_PAUSE_SECONDS";
         static final String MARKER = "crm-warehouse-test: paused in step ";
+        static final long AFTER_STOP_MILLIS = 3000;
 
         static void afterWork(String step) throws InterruptedException {
             if (!step.equals(System.getenv(STEP_ENV))) {
@@ -77,22 +80,46 @@ public class NightlyJobConfiguration {
             String seconds = System.getenv(SECONDS_ENV);
             System.out.println(MARKER + step);
             System.out.flush();
-            Thread.sleep(1000L * (seconds == null ? 300 : Long.parseLong(seconds)));
+            long end = System.currentTimeMillis() + 1000L * (seconds == null ? 300 : Long.parseLong(seconds));
+            boolean stopSeen = false;
+            while (System.currentTimeMillis() < end) {
+                if (!stopSeen && GracefulStop.requested()) {
+                    stopSeen = true;
+                    end = Math.min(end, System.currentTimeMillis() + AFTER_STOP_MILLIS);
+                }
+                Thread.sleep(Math.max(1, Math.min(100, end - System.currentTimeMillis())));
+            }
         }
     }
 
-    /** One line when a step starts and one when it ends: enough to follow a night from a log. */
+    /**
+     * One line when a step starts and one when it ends: enough to follow a night from a log. A
+     * stop asked at a step boundary (see {@link GracefulStop}) is taken here: the step is marked
+     * terminate-only before it runs, so Spring Batch records it STOPPED without doing its work and
+     * the job STOPPED, which the next run of the date restarts at this step.
+     */
     static final class StepProgress implements StepExecutionListener {
         private long started;
+        private boolean stoppedBeforeWork;
 
         @Override
         public void beforeStep(StepExecution step) {
             started = System.nanoTime();
+            stoppedBeforeWork = GracefulStop.atStepBoundary();
+            if (stoppedBeforeWork) {
+                step.setTerminateOnly();
+                log.info("[{}] not started: stopping on {}; the next run of {} resumes here", step.getStepName(),
+                        GracefulStop.signalName(), step.getJobParameters().getLocalDate(RunContext.BUSINESS_DATE));
+                return;
+            }
             log.info("[{}] started", step.getStepName());
         }
 
         @Override
         public ExitStatus afterStep(StepExecution step) {
+            if (stoppedBeforeWork) {
+                return step.getExitStatus();
+            }
             String seconds = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9);
             String status = step.getStatus().name().toLowerCase(java.util.Locale.ROOT);
             List<Throwable> inputFailures = step.getFailureExceptions().stream()

@@ -36,17 +36,21 @@ public final class RepositorySafety {
     private RepositorySafety() {
     }
 
-    /** An embedded H2 repository file that exists must open; a corrupt one is one line saying what to do. */
+    /**
+     * An embedded H2 repository file that exists must open; a corrupt one is one line saying what
+     * to do. A job's default repository that does not exist yet first adopts the one at the
+     * previous default place ({@link #adoptPreviousDefault}).
+     */
     public static void checkOpens(RepositoryConfig repository) {
-        String url = repository.url();
-        if (url == null || !url.startsWith("jdbc:h2:file:")) {
+        Path file = h2File(repository);
+        if (file == null) {
             return;
         }
-        String path = url.substring("jdbc:h2:file:".length()).split(";", 2)[0];
-        Path file = Path.of(path + ".mv.db");
+        adoptPreviousDefault(repository, file);
         if (!Files.exists(file)) {
             return; // a new repository
         }
+        String url = repository.url();
         try (Connection ignored = DriverManager.getConnection(url + ";IFEXISTS=TRUE", repository.user(),
                 repository.password())) {
             // opens
@@ -59,6 +63,47 @@ public final class RepositorySafety {
                         + "so every night runs again as new)");
             }
         }
+    }
+
+    /** The file of an embedded H2 repository, or null for another database. */
+    private static Path h2File(RepositoryConfig repository) {
+        String url = repository.url();
+        if (url == null || !url.startsWith("jdbc:h2:file:")) {
+            return null;
+        }
+        return Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
+    }
+
+    /**
+     * Earlier versions kept the default repository of every job in one place that depended on the
+     * working directory ({@code $CRM_WAREHOUSE_HOME/job-repository}, else
+     * {@code ./var/job-repository}). When a job's default repository (in its output folder) does
+     * not exist yet and that file does, the job's starts as a copy of it, so an upgrade keeps the
+     * record of completed nights and failed ones to restart. A copy, not a move: the old file may
+     * hold other jobs' nights, which adopt it in their turn.
+     */
+    static void adoptPreviousDefault(RepositoryConfig repository, Path file) {
+        if (repository.previousDefault() == null || Files.exists(file)) {
+            return;
+        }
+        Path previous = repository.previousDefault().resolve(file.getFileName());
+        if (!Files.isRegularFile(previous) || previous.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            return;
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".adopting");
+            Files.copy(previous, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the job repository from its previous default place " + previous
+                    + " to " + file + " (" + e.getMessage() + "): copy it there yourself, or name it in the config's "
+                    + "repository: url", e);
+        }
+        // stdout, not the log: logging is set up only once the repository has opened
+        System.out.println("[repository] copied the job repository from its previous default place " + previous
+                + " to " + file + " (the job's repository now lives in its output folder; the old file is left for "
+                + "other jobs: delete it once each has run)");
     }
 
     static Path ledger(JobConfig config) {

@@ -1,11 +1,6 @@
 package org.crmwarehouse.sql;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 
@@ -53,38 +47,19 @@ public final class Db {
 
     /**
      * The JDBC URL of a DuckDB file. DuckDB's driver reads everything after a {@code ;} as
-     * connection options and has no escape for it, so a file in a folder whose path holds one
-     * (any name a file system allows is a legal output folder) is reached through a symbolic link
-     * to that folder, without one, under the temporary folder. The link is the folder, so the WAL
-     * and spill files DuckDB writes beside the file land beside the real file.
+     * connection options and has no escape for it: a folder whose path holds one (any name a file
+     * system allows is a legal output folder) is reached through {@link JdbcPaths#withoutSemicolon}.
      */
     static String url(Path file) throws SQLException {
         Path absolute = file.toAbsolutePath().normalize();
-        if (absolute.toString().indexOf(';') < 0) {
-            return "jdbc:duckdb:" + absolute;
-        }
         if (absolute.getFileName().toString().indexOf(';') >= 0) {
             throw new SQLException("a DuckDB file name cannot hold ';' (its JDBC URL would read the rest as options): "
                     + absolute.getFileName());
         }
-        Path folder = absolute.getParent();
         try {
-            Path links = Path.of(System.getProperty("java.io.tmpdir"), "crm-warehouse-links-" + System.getProperty("user.name"));
-            Files.createDirectories(links);
-            String name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(folder.toString().getBytes(StandardCharsets.UTF_8)), 0, 12);
-            Path link = links.resolve(name);
-            if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).equals(folder)) {
-                Path tmp = links.resolve(name + "." + ProcessHandle.current().pid() + ".tmp");
-                Files.deleteIfExists(tmp);
-                Files.createSymbolicLink(tmp, folder);
-                Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            }
-            return "jdbc:duckdb:" + link.resolve(absolute.getFileName());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new SQLException("cannot open " + absolute + " (a path holding ';' is reached through a link under "
-                    + System.getProperty("java.io.tmpdir") + ", which failed: " + e + ")");
+            return "jdbc:duckdb:" + JdbcPaths.withoutSemicolon(absolute.getParent()).resolve(absolute.getFileName());
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), e);
         }
     }
 

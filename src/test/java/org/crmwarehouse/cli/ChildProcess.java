@@ -85,6 +85,16 @@ final class ChildProcess implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Sends SIGTERM, as systemd's or Kubernetes' stop does. Not {@link Process#destroy()}: it also
+     * closes this side's pipes, so the lines the child logs while it stops would be lost.
+     */
+    void sigterm() {
+        if (!process.toHandle().destroy()) {
+            throw new AssertionError("could not send SIGTERM to " + process.pid());
+        }
+    }
+
     int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
