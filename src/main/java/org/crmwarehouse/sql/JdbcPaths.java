@@ -20,7 +20,10 @@ public final class JdbcPaths {
     private JdbcPaths() {
     }
 
-    /** {@code folder} itself when its absolute path holds no ';', else a link to it that does not. */
+    /**
+     * {@code folder} itself when its absolute path holds no ';', else a link to it that does not
+     * (creating the folder then, so that the link is never dangling).
+     */
     public static Path withoutSemicolon(Path folder) throws IOException {
         Path absolute = folder.toAbsolutePath().normalize();
         if (absolute.toString().indexOf(';') < 0) {
@@ -32,6 +35,8 @@ public final class JdbcPaths {
                     + "and so does the temporary folder " + links.getParent());
         }
         Files.createDirectories(links);
+        // the folder must exist: a driver that creates it would find a dangling link in its way
+        Files.createDirectories(absolute);
         String name;
         try {
             name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -108,4 +108,23 @@ class RepositoryLocationTest {
                 config.toString()), "upgraded");
         assertThat(runs).hasSize(2).allMatch(l -> l.contains("COMPLETED"));
     }
+
+    /**
+     * Issue 16 item 6: an output folder whose path holds ';' failed with "Invalid URL entry: drop
+     * table x" (DuckDB's URL) and, with the repository beside the output, would fail in H2's URL
+     * the same way. Expected: the night publishes into that very folder and status finds its run.
+     */
+    @Test
+    void anOutputFolderHoldingSemicolonsWorks() throws Exception {
+        Path config = job("semicolons", "");
+        Files.writeString(config, Files.readString(config).replace("output: out", "output: \"out;drop table x;AUTO_SERVER=FALSE\""));
+        Cli.Result night = Cli.run("run", "--config", config.toString());
+        assertThat(night.exit()).as(night.err()).isZero();
+        Path out = config.resolveSibling("out;drop table x;AUTO_SERVER=FALSE");
+        assertThat(out.resolve("warehouse.duckdb")).isRegularFile();
+        assertThat(out.resolve("job-repository/batch.mv.db")).isRegularFile();
+        Cli.Result status = Cli.run("status", "--config", config.toString());
+        assertThat(rows(status.out(), "semicolons")).hasSize(1).first().asString().contains("COMPLETED");
+    }
 }
+
