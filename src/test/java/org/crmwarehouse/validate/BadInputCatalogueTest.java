@@ -846,6 +846,8 @@ class BadInputCatalogueTest {
     // line. For every case both identities are asserted for every source (linesReconcile):
     // read = loaded + quarantined, and physical lines = header lines + lines loaded + lines
     // quarantined + lines set aside (a record counts each line it spans; blank lines are set aside).
+    // Covered elsewhere, as it needs a PostgreSQL server: a PostgreSQL date or timestamp "... BC" is
+    // OUT_OF_RANGE, not BAD_TYPE (cli/PostgresSourceTest.bcDatesFromPostgresAreOutOfRange).
 
     /** The orders source's lines as "physical|header|loaded|quarantined|set aside". */
     private String lines() throws Exception {
