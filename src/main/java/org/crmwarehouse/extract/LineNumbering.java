@@ -86,13 +86,18 @@ final class LineNumbering {
                 + "rejected_so_far FROM _rejected_before GROUP BY accepted_before) r ON t._line - " + header
                 + " > r.accepted_before) t ASOF LEFT JOIN _shifts s ON t._rec >= s.rec ORDER BY _line");
 
-        // which records are quarantined by line: those with a bare CR (one row, the record's
-        // start line), and rejected ones of several lines (one row per line)
+        // which records are quarantined by line: those with a bare CR (one row, the record's start
+        // line), and rejected ones of several lines whose quoting went wrong (an unterminated or stray
+        // quote: the record's end is not to be trusted, so one row per line). A record of several
+        // lines rejected for another reason (a field short) is one row, numbered by its first line.
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _exploded AS SELECT r.rec, r.line AS first, r.line + m.lines - 1 "
+                + "AS last, (SELECT error_type || ': ' || error_message FROM " + rejects + " j WHERE j.line = "
+                + "r.duckdb_line ORDER BY column_idx LIMIT 1) AS detail FROM _rejected r JOIN _multi m USING (rec) WHERE "
+                + "r.rec NOT IN (SELECT rec FROM _bad_records) AND EXISTS (SELECT 1 FROM " + rejects + " j WHERE j.line = "
+                + "r.duckdb_line AND j.error_type = 'UNQUOTED VALUE')");
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _by_line AS SELECT b.line AS first, b.line + coalesce(m.lines, 1) - 1 "
                 + "AS last, b.field, true AS bad_cr, NULL::VARCHAR AS detail FROM _bad_records b LEFT JOIN _multi m USING "
-                + "(rec) UNION ALL SELECT r.line, r.line + m.lines - 1, NULL, false, (SELECT error_type || ': ' || "
-                + "error_message FROM " + rejects + " j WHERE j.line = r.duckdb_line ORDER BY column_idx LIMIT 1) FROM "
-                + "_rejected r JOIN _multi m USING (rec) WHERE r.rec NOT IN (SELECT rec FROM _bad_records)");
+                + "(rec) UNION ALL SELECT first, last, NULL, false, detail FROM _exploded");
         List<long[]> ranges = new ArrayList<>();
         for (String row : Db.queryStrings(db, "SELECT first || ',' || last FROM _by_line ORDER BY first")) {
             String[] f = row.split(",");
@@ -127,17 +132,17 @@ final class LineNumbering {
         // DuckDB reports one error per missing column; the row is quarantined once, with the first.
         Db.execute(db, "INSERT INTO extract_rejects SELECT " + e + ", " + s + ", r.line, NULL, 'MALFORMED_ROW', NULL, "
                 + "j.error_type || ': ' || j.error_message, ltrim(j.csv_line, chr(13) || chr(10)) FROM " + rejects
-                + " j JOIN _rejected r ON j.line = r.duckdb_line WHERE r.rec NOT IN (SELECT rec FROM _multi) AND r.rec "
+                + " j JOIN _rejected r ON j.line = r.duckdb_line WHERE r.rec NOT IN (SELECT rec FROM _exploded) AND r.rec "
                 + "NOT IN (SELECT rec FROM _bad_records) QUALIFY row_number() OVER (PARTITION BY j.line ORDER BY "
                 + "j.column_idx) = 1 ORDER BY r.line");
         Db.execute(db, "DELETE FROM " + table + " WHERE _line IN (SELECT line FROM _bad_records)");
         // records quarantined line by line count their lines one by one: they are not multi-line records
         Db.execute(db, "INSERT INTO " + MULTILINE + " SELECT " + e + ", " + s + ", line, lines FROM _multi WHERE rec NOT "
-                + "IN (SELECT rec FROM _rejected WHERE rec NOT IN (SELECT rec FROM _bad_records))");
+                + "IN (SELECT rec FROM _exploded)");
         long rows = Db.queryLong(db, "SELECT count(*) FROM extract_rejects WHERE entity = " + e + " AND source = " + s)
                 - rejectsBefore;
         Db.execute(db, "DROP TABLE _line_shifts; DROP TABLE _multi; DROP TABLE _bad_records; DROP TABLE _line_texts; "
-                + "DROP TABLE _shifts; DROP TABLE _rejected; DROP TABLE _rejected_before; DROP TABLE _by_line");
+                + "DROP TABLE _shifts; DROP TABLE _rejected; DROP TABLE _rejected_before; DROP TABLE _by_line; DROP TABLE _exploded");
         return rows;
     }
 

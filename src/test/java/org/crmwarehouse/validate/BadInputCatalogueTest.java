@@ -973,13 +973,17 @@ class BadInputCatalogueTest {
                 + "O3,1,C1,2026-03-01 10:00:00,sale,1,9.5,\"three\n\nlines\"\n"  // 5-7
                 + "O4,1,C1\n"                                              // 8: too few fields
                 + "O5,1,C1,2026-03-01 10:00:00,sale,y,9.5,\"bad and\ntwo lines\"\n"  // 9-10: BAD_TYPE
-                + "O6" + GOOD);                                            // 11
+                + "O6" + GOOD                                              // 11
+                + "O7,1,C1,2026-03-01 10:00:00,sale,1,\"short\nrecord\"\n");   // 12-13: a field short
+        // a record of several lines with its quotes closed but a field short is one row, on its first line
         assertThat(quarantine()).containsExactly("4|quantity|BAD_TYPE|x", "8|∅|MALFORMED_ROW|∅",
-                "9|quantity|BAD_TYPE|y");
+                "9|quantity|BAD_TYPE|y", "12|∅|MALFORMED_ROW|∅");
+        assertThat(rows("SELECT raw_text FROM quarantine WHERE line = 12")).containsExactly(
+                "O7,1,C1,2026-03-01 10:00:00,sale,1,\"short\nrecord\"");
         assertThat(rows("SELECT _line, order_id FROM valid_orders ORDER BY 1")).containsExactly("2|O1", "5|O3", "11|O6");
-        assertThat(audit()).isEqualTo("6|3|3");
-        // loaded lines 2 + 3 + 1, quarantined 1 + 1 + 2
-        assertThat(lines()).isEqualTo("11|1|6|4|0");
+        assertThat(audit()).isEqualTo("7|3|4");
+        // loaded lines 2 + 3 + 1, quarantined 1 + 1 + 2 + 2
+        assertThat(lines()).isEqualTo("13|1|6|6|0");
         assertIdentities();
     }
 
