@@ -103,21 +103,7 @@ final class LineNumbering {
             String[] f = row.split(",");
             ranges.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
         }
-        Db.execute(db, "CREATE OR REPLACE TABLE _line_texts (line BIGINT, text VARCHAR)");
-        try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
-                "_line_texts")) {
-            SQLException[] failed = new SQLException[1];
-            LineScan.lineTexts(file, ranges, MAX_TEXT, (line, text) -> {
-                try {
-                    out.beginRow().append(line).append(text).endRow();
-                } catch (SQLException ex) {
-                    failed[0] = ex;
-                }
-            });
-            if (failed[0] != null) {
-                throw failed[0];
-            }
-        }
+        appendLineTexts(db, file, ranges, "_line_texts");
         String columnName = fileColumns.isEmpty() ? "NULL"
                 : "list_extract([" + String.join(", ", fileColumns.stream().map(Sql::literal).toList()) + "], b.field + 1)";
         Db.execute(db, "INSERT INTO extract_rejects SELECT " + e + ", " + s + ", b.first, " + columnName
@@ -144,6 +130,25 @@ final class LineNumbering {
         Db.execute(db, "DROP TABLE _line_shifts; DROP TABLE _multi; DROP TABLE _bad_records; DROP TABLE _line_texts; "
                 + "DROP TABLE _shifts; DROP TABLE _rejected; DROP TABLE _rejected_before; DROP TABLE _by_line; DROP TABLE _exploded");
         return rows;
+    }
+
+    /** Creates {@code table (line, text)} holding the text of the file's lines in the (sorted) ranges. */
+    static void appendLineTexts(Connection db, FileSpec file, List<long[]> ranges, String table) throws SQLException {
+        Db.execute(db, "CREATE OR REPLACE TABLE " + table + " (line BIGINT, text VARCHAR)");
+        try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
+                table)) {
+            SQLException[] failed = new SQLException[1];
+            LineScan.lineTexts(file, ranges, MAX_TEXT, (line, text) -> {
+                try {
+                    out.beginRow().append(line).append(text).endRow();
+                } catch (SQLException ex) {
+                    failed[0] = ex;
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+        }
     }
 
     /** The scan's sparse notes as tables: shifts by record number, multi-line and bad records. */

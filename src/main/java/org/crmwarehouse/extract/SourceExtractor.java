@@ -458,18 +458,14 @@ public final class SourceExtractor {
         long badLines = 0;
         if (!scan.badRecords.isEmpty()) {
             List<long[]> ranges = scan.badRecords.stream().map(b -> new long[] {b.line(), b.line()}).toList();
-            List<String> inserts = new ArrayList<>();
-            LineScan.lineTexts(file, ranges, LineNumbering.MAX_TEXT, (line, text) -> inserts.add("(" + line + ", "
-                    + Sql.literal(text) + ")"));
-            Db.execute(db, "CREATE OR REPLACE TEMP TABLE _bad_lines AS SELECT * FROM (VALUES " + String.join(", ", inserts)
-                    + ") v(line, text)");
+            LineNumbering.appendLineTexts(db, file, ranges, "_bad_lines");
             Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
                     + ", line, NULL, 'MALFORMED_ROW', NULL, 'a carriage return (CR) or a unit separator (\\x1f) inside "
                     + "the line; JSON Lines end with LF or CRLF, and JSON text escapes control characters', text FROM "
                     + "_bad_lines ORDER BY line");
             Db.execute(db, "DELETE FROM _lines WHERE _line IN (SELECT line FROM _bad_lines)");
+            badLines = Db.queryLong(db, "SELECT count(*) FROM _bad_lines");
             Db.execute(db, "DROP TABLE _bad_lines");
-            badLines = scan.badRecords.size();
         }
         // A blank line separates nothing in JSON Lines: it is not a record; it is counted as set aside.
         long blank = Db.queryLong(db, "SELECT count(*) FROM _lines WHERE trim(coalesce(_json, '')) = ''");
