@@ -241,7 +241,20 @@ final class PostgresReader {
                 boolean b = rs.getBoolean(i);
                 yield rs.wasNull() ? null : Boolean.toString(b);
             }
+            case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> bcAsDuckDbWrites(rs.getString(i));
             default -> rs.getString(i);
         };
+    }
+
+    /** PostgreSQL's "0044-03-15 10:00:00 BC" ends with the era; DuckDB, and validation, read "0044-03-15 (BC) 10:00:00". */
+    private static final java.util.regex.Pattern BC = java.util.regex.Pattern.compile("([0-9]{4,}-[0-9]{2}-[0-9]{2})(.*) BC");
+
+    static String bcAsDuckDbWrites(String text) {
+        if (text == null || !text.endsWith(" BC")) {
+            return text;
+        }
+        var m = BC.matcher(text);
+        // a BC date is then refused as OUT_OF_RANGE (before earliest_date), not as BAD_TYPE
+        return m.matches() ? m.group(1) + " (BC)" + m.group(2) : text;
     }
 }

@@ -51,6 +51,7 @@ public final class SourceExtractor {
         // mappings may read the night's date (a snapshot export's "as of" date): one row, one column
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE " + org.crmwarehouse.config.SourceSpec.MAPPING_BUSINESS_DATE + " AS SELECT DATE "
                 + Sql.literal(businessDate.toString()) + " AS business_date");
+        LineNumbering.createTables(db);
         List<ExtractAudit> audits = new ArrayList<>();
         for (Map.Entry<String, FileSpec> raw : config.raw().entrySet()) {
             String table = "rawfile_" + raw.getKey();
@@ -364,21 +365,62 @@ public final class SourceExtractor {
 
     private FileCounts readCsv(Connection db, FileSpec file, String table, String entity, String source,
             Projection projection) throws SQLException {
+        LineScan scan = LineScan.scan(file);
+        return withReadableCopy(file, scan, ".csv", readable -> readCsv(db, file, readable, scan, table, entity, source,
+                projection));
+    }
+
+    /**
+     * Reads {@code file} as DuckDB can: the file itself, or when it holds a bare CR (which fails
+     * DuckDB's reader for the whole file) a temporary copy with each such CR a space, whose records
+     * are then quarantined by line.
+     */
+    private static FileCounts withReadableCopy(FileSpec file, LineScan scan, String suffix, CopyReader reader)
+            throws SQLException {
+        if (scan.readableAsIs()) {
+            return reader.read(file);
+        }
+        java.nio.file.Path copy = null;
+        try {
+            copy = Files.createTempFile("crm-warehouse-readable-", suffix);
+            LineScan.writeReadableCopy(file, copy);
+            return reader.read(new FileSpec(copy, file.format(), file.delimiter(), file.header(), file.columns(),
+                    file.encoding(), file.quote(), file.dateFormat(), file.timestampFormat()));
+        } catch (IOException e) {
+            throw new ExtractException(file.path() + ": cannot make a readable copy: " + e.getMessage(), e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    log.warn("[extract] cannot delete the temporary copy {}: {}", copy, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface CopyReader {
+        FileCounts read(FileSpec readable) throws SQLException;
+    }
+
+    private FileCounts readCsv(Connection db, FileSpec file, FileSpec readable, LineScan scan, String table,
+            String entity, String source, Projection projection) throws SQLException {
         String rejects = "_rejects_" + table;
         String scans = "_rejectscans_" + table;
-        int header = file.header() ? 1 : 0;
-        String reader = FileReadSql.csv(file, rejects, scans);
+        long header = scan.headerLines;
+        String reader = FileReadSql.csv(readable, rejects, scans);
         List<String> fileColumns;
         try {
-            fileColumns = Db.columnsOf(db, "SELECT * FROM " + FileReadSql.csv(file, null, null));
+            fileColumns = Db.columnsOf(db, "SELECT * FROM " + FileReadSql.csv(readable, null, null));
         } catch (SQLException sniffFailed) {
             // The sniffer reads the first rows whole and gives up on a line over the size limit or
             // an unterminated quote; read with the header's columns instead so that row is rejected.
-            fileColumns = file.columns().isEmpty() && file.header() ? CsvHeader.read(file) : file.columns();
+            fileColumns = readable.columns().isEmpty() && readable.header() ? CsvHeader.read(readable) : readable.columns();
             if (fileColumns.isEmpty()) {
                 throw sniffFailed;
             }
-            reader = FileReadSql.csvWithColumns(file, fileColumns, rejects, scans);
+            reader = FileReadSql.csvWithColumns(readable, fileColumns, rejects, scans);
         }
         String select = "row_number() OVER () + " + header + " AS _line, "
                 + String.join(", ", projection.select(fileColumns));
@@ -389,27 +431,9 @@ public final class SourceExtractor {
             // The header sniff skips bad rows but the rejecting read may still give up on one:
             // read again with the columns already known, so that row is rejected instead.
             Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT " + select + " FROM "
-                    + FileReadSql.csvWithColumns(file, fileColumns, rejects, scans));
+                    + FileReadSql.csvWithColumns(readable, fileColumns, rejects, scans));
         }
-        long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM " + rejects);
-        if (malformed > 0) {
-            // DuckDB numbers records like lines (the header is line 1), rejected ones included. An
-            // accepted record's line is its number among accepted records, plus the header, plus
-            // the rejected lines before it: an ASOF join on "accepted records before each
-            // rejected line" finds that count.
-            Db.execute(db, "CREATE OR REPLACE TEMP TABLE _rejected_lines AS SELECT line - " + header
-                    + " - row_number() OVER (ORDER BY line) AS accepted_before, row_number() OVER (ORDER BY line) AS "
-                    + "rejected_so_far FROM (SELECT DISTINCT line FROM " + rejects + ")");
-            Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT t._line + coalesce(r.rejected_so_far, 0) "
-                    + "AS _line, t.* EXCLUDE (_line) FROM " + table + " t ASOF LEFT JOIN (SELECT accepted_before, "
-                    + "max(rejected_so_far) AS rejected_so_far FROM _rejected_lines GROUP BY accepted_before) r "
-                    + "ON t._line - " + header + " > r.accepted_before");
-            Db.execute(db, "DROP TABLE _rejected_lines");
-        }
-        // DuckDB reports one error per missing column; the row is quarantined once, with the first.
-        Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
-                + ", line, NULL, 'MALFORMED_ROW', NULL, error_type || ': ' || error_message, csv_line FROM "
-                + rejects + " QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1 ORDER BY line");
+        long malformed = LineNumbering.apply(db, scan, file, fileColumns, table, rejects, entity, source);
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
         Db.execute(db, "DROP TABLE " + rejects + "; DROP TABLE " + scans);
         return new FileCounts(rows, malformed);
@@ -417,11 +441,40 @@ public final class SourceExtractor {
 
     private FileCounts readJsonLines(Connection db, FileSpec file, String table, String entity, String source,
             Projection projection) throws SQLException {
+        LineScan scan = LineScan.scan(file);
+        return withReadableCopy(file, scan, ".jsonl", readable -> readJsonLines(db, file, readable, scan, table,
+                entity, source, projection));
+    }
+
+    private FileCounts readJsonLines(Connection db, FileSpec file, FileSpec readable, LineScan scan, String table,
+            String entity, String source, Projection projection) throws SQLException {
+        // read line by line (a blank line as a NULL row), so that row_number() is the physical line
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _lines AS SELECT row_number() OVER () AS _line, _json, "
                 + "CASE WHEN json_valid(_json) THEN json_type(_json) = 'OBJECT' ELSE false END AS _ok FROM "
-                + FileReadSql.jsonLines(file));
-        // A blank line separates nothing in JSON Lines: it is not a record, so it is not counted.
+                + FileReadSql.jsonLines(readable));
+        long lines = Db.queryLong(db, "SELECT count(*) FROM _lines");
+        if (lines != scan.physicalLines) {
+            log.warn("[extract] {}: DuckDB read {} lines, the line scan counted {}; line numbers may be off",
+                    file.path(), lines, scan.physicalLines);
+        }
+        // A line with a bare CR or a \x1f (which DuckDB's line reader would drop) is one malformed line.
+        long badLines = 0;
+        if (!scan.badRecords.isEmpty()) {
+            List<long[]> ranges = scan.badRecords.stream().map(b -> new long[] {b.line(), b.line()}).toList();
+            LineNumbering.appendLineTexts(db, file, ranges, "_bad_lines");
+            Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
+                    + ", line, NULL, 'MALFORMED_ROW', NULL, 'a carriage return (CR) or a unit separator (\\x1f) inside "
+                    + "the line; JSON Lines end with LF or CRLF, and JSON text escapes control characters', text FROM "
+                    + "_bad_lines ORDER BY line");
+            Db.execute(db, "DELETE FROM _lines WHERE _line IN (SELECT line FROM _bad_lines)");
+            badLines = Db.queryLong(db, "SELECT count(*) FROM _bad_lines");
+            Db.execute(db, "DROP TABLE _bad_lines");
+        }
+        // A blank line separates nothing in JSON Lines: it is not a record; it is counted as set aside.
+        long blank = Db.queryLong(db, "SELECT count(*) FROM _lines WHERE trim(coalesce(_json, '')) = ''");
         Db.execute(db, "DELETE FROM _lines WHERE trim(coalesce(_json, '')) = ''");
+        Db.execute(db, "INSERT INTO " + LineNumbering.LINES + " VALUES (" + Sql.literal(entity) + ", "
+                + Sql.literal(source) + ", " + scan.physicalLines + ", 0, " + blank + ")");
         Db.execute(db, "INSERT INTO extract_rejects SELECT " + Sql.literal(entity) + ", " + Sql.literal(source)
                 + ", _line, NULL, 'MALFORMED_ROW', NULL, 'not a JSON object', _json FROM _lines WHERE NOT _ok");
         List<String> keys = Db.queryStrings(db, "SELECT key FROM (SELECT unnest(json_keys(_json)) AS key, "
@@ -435,7 +488,7 @@ public final class SourceExtractor {
                 + " FROM _lines WHERE _ok)";
         Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT _line, "
                 + String.join(", ", projection.select(keys)) + " FROM " + parsed);
-        long malformed = Db.queryLong(db, "SELECT count(*) FROM _lines WHERE NOT _ok");
+        long malformed = badLines + Db.queryLong(db, "SELECT count(*) FROM _lines WHERE NOT _ok");
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);
         Db.execute(db, "DROP TABLE _lines");
         return new FileCounts(rows, malformed);

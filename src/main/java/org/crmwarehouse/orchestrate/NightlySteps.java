@@ -64,14 +64,7 @@ public final class NightlySteps {
     public String report(RunContext run, JobExecution execution) throws Exception {
         RunReport report;
         try (Connection db = Db.openReadOnly(run.workDatabase())) {
-            List<SourceAudit> sources = new ArrayList<>();
-            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT entity, source, rows_read, rows_loaded, rows_quarantined FROM audit_sources")) {
-                while (rs.next()) {
-                    sources.add(new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5)));
-                }
-            }
+            List<SourceAudit> sources = sourceAudits(db);
             boolean reconciled = sources.stream().allMatch(a -> a.rowsRead() == a.rowsLoaded() + a.rowsQuarantined());
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
@@ -101,6 +94,38 @@ public final class NightlySteps {
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
         }
+    }
+
+    /**
+     * The sources' accounting from audit_sources, with their lines and the lines set aside by
+     * reason; a work database validated by an earlier version has no line counts (one line a row).
+     */
+    static List<SourceAudit> sourceAudits(Connection db) throws SQLException {
+        boolean lines = Db.columnsOf(db, "SELECT * FROM audit_sources").contains("physical_lines")
+                && Db.tableExists(db, "audit_set_aside");
+        java.util.Map<String, java.util.Map<String, Long>> setAside = new java.util.HashMap<>();
+        if (lines) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT entity, source, reason, lines FROM audit_set_aside")) {
+                while (rs.next()) {
+                    setAside.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2), k -> new java.util.TreeMap<>())
+                            .put(rs.getString(3), rs.getLong(4));
+                }
+            }
+        }
+        List<SourceAudit> sources = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, source, rows_read, "
+                + "rows_loaded, rows_quarantined" + (lines ? ", physical_lines, header_lines, lines_loaded, "
+                + "lines_quarantined" : "") + " FROM audit_sources")) {
+            while (rs.next()) {
+                sources.add(lines
+                        ? new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                                setAside.getOrDefault(rs.getString(1) + "\u0000" + rs.getString(2), java.util.Map.of()))
+                        : new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+            }
+        }
+        return sources;
     }
 
     /**

@@ -24,14 +24,31 @@ public final class RunReportWriter {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d%n%n",
                 r.job(), r.businessDate(), r.jobExecutionId()));
-        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s%n", "Source", "read", "loaded", "quarantined"));
+        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s %12s %12s%n", "Source", "read", "loaded",
+                "quarantined", "lines", "set aside"));
         for (SourceAudit s : r.sources()) {
-            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d%n",
-                    truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined()));
+            long setAside = s.linesSetAside().values().stream().mapToLong(Long::longValue).sum();
+            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d %,12d %,12d%n",
+                    truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined(),
+                    s.physicalLines(), setAside));
         }
         out.append(r.reconciled()
                 ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
                 : "WARNING: row counts do not reconcile.\n");
+        // lines: physical lines of the file; a record spanning 3 lines counts 3, a blank line is set aside
+        List<SourceAudit> unreconciled = r.sources().stream().filter(s -> !s.linesReconcile()).toList();
+        out.append(unreconciled.isEmpty()
+                ? "Every line was a header, loaded, quarantined or set aside (lines = header + lines loaded + lines "
+                        + "quarantined + set aside; a record counts each line it spans).\n"
+                : "WARNING: line counts do not reconcile for " + String.join(", ", unreconciled.stream()
+                        .map(SourceAudit::entity).toList()) + ".\n");
+        for (SourceAudit s : r.sources()) {
+            if (!s.linesSetAside().isEmpty()) {
+                out.append("  set aside from ").append(s.entity()).append(": ").append(String.join(", ",
+                        s.linesSetAside().entrySet().stream().map(e -> String.format(Locale.ROOT, "%,d %s",
+                                e.getValue(), e.getKey())).toList())).append('\n');
+            }
+        }
         if (!r.unknownColumns().isEmpty()) {
             out.append("\nColumns outside the contract, not loaded (a misspelt contract column would be one):\n");
             for (RunReport.UnknownColumns u : r.unknownColumns()) {

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.crmwarehouse.config.FileSpec;
 import org.crmwarehouse.config.JobConfig;
@@ -73,10 +74,20 @@ public final class ContractValidator {
             audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString()));
         }
         Db.execute(db, "CREATE OR REPLACE TABLE audit_sources (entity VARCHAR, source VARCHAR, rows_read BIGINT, "
-                + "rows_loaded BIGINT, rows_quarantined BIGINT)");
+                + "rows_loaded BIGINT, rows_quarantined BIGINT, physical_lines BIGINT, header_lines BIGINT, "
+                + "lines_loaded BIGINT, lines_quarantined BIGINT, lines_set_aside BIGINT)");
+        // lines set aside (not records: blank lines) per source and reason
+        Db.execute(db, "CREATE OR REPLACE TABLE audit_set_aside (entity VARCHAR, source VARCHAR, reason VARCHAR, "
+                + "lines BIGINT)");
         for (SourceAudit a : audits) {
-            Db.execute(db, "INSERT INTO audit_sources VALUES (" + Sql.literal(a.entity()) + ", " + Sql.literal(a.source())
-                    + ", " + a.rowsRead() + ", " + a.rowsLoaded() + ", " + a.rowsQuarantined() + ")");
+            String key = Sql.literal(a.entity()) + ", " + Sql.literal(a.source());
+            Db.execute(db, "INSERT INTO audit_sources VALUES (" + key + ", " + a.rowsRead() + ", " + a.rowsLoaded() + ", "
+                    + a.rowsQuarantined() + ", " + a.physicalLines() + ", " + a.headerLines() + ", " + a.linesLoaded()
+                    + ", " + a.linesQuarantined() + ", " + a.totalSetAside() + ")");
+            for (Map.Entry<String, Long> aside : a.linesSetAside().entrySet()) {
+                Db.execute(db, "INSERT INTO audit_set_aside VALUES (" + key + ", " + Sql.literal(aside.getKey()) + ", "
+                        + aside.getValue() + ")");
+            }
         }
         return audits;
     }
@@ -329,7 +340,9 @@ public final class ContractValidator {
             long rows = Db.queryLong(db, "SELECT count(*) FROM rawfile_" + entity.substring(4));
             long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
                     + Sql.literal(entity));
-            return new SourceAudit(entity, source, rows + malformed, rows, malformed);
+            return withLines(db, new SourceAudit(entity, source, rows + malformed, rows, malformed),
+                    "SELECT _line FROM rawfile_" + entity.substring(4),
+                    "SELECT line FROM extract_rejects WHERE entity = " + Sql.literal(entity));
         }
         long raw = Db.queryLong(db, "SELECT count(*) FROM raw_" + entity);
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
@@ -340,13 +353,42 @@ public final class ContractValidator {
                         + Sql.literal(entity) + " AND reason_code <> 'MALFORMED_ROW'")
                 // a mapping may repeat a source line (a join): then rows, not lines, are counted
                 : malformed + raw - loaded;
-        SourceAudit audit = new SourceAudit(entity, source, raw + malformed, loaded, quarantined);
+        SourceAudit audit = withLines(db, new SourceAudit(entity, source, raw + malformed, loaded, quarantined),
+                "SELECT _line FROM valid_" + entity, "SELECT line FROM quarantine WHERE entity = " + Sql.literal(entity));
         if (audit.rowsRead() != audit.rowsLoaded() + audit.rowsQuarantined()) {
             throw new IllegalStateException("row accounting does not reconcile for " + entity + ": read "
                     + audit.rowsRead() + " but loaded " + audit.rowsLoaded() + " + quarantined "
                     + audit.rowsQuarantined());
         }
+        if (!audit.linesReconcile()) {
+            log.warn("[validate] line accounting does not reconcile for {}: {} physical lines, but {} header + {} loaded "
+                    + "+ {} quarantined + {} set aside", entity, audit.physicalLines(), audit.headerLines(),
+                    audit.linesLoaded(), audit.linesQuarantined(), audit.linesSetAside());
+        }
         return audit;
+    }
+
+    /**
+     * Adds the file's line counts (from the extract step) to a source's record counts: lines of
+     * loaded and quarantined records are the records plus the extra lines of those that span
+     * several ({@code extract_multiline}, by start line). A source read without lines keeps one
+     * line per row.
+     */
+    private static SourceAudit withLines(Connection db, SourceAudit rows, String loadedLines, String quarantinedLines)
+            throws SQLException {
+        String e = Sql.literal(rows.entity());
+        if (!Db.tableExists(db, "extract_lines")
+                || Db.queryLong(db, "SELECT count(*) FROM extract_lines WHERE entity = " + e) == 0) {
+            return rows;
+        }
+        long physical = Db.queryLong(db, "SELECT sum(physical_lines) FROM extract_lines WHERE entity = " + e);
+        long header = Db.queryLong(db, "SELECT sum(header_lines) FROM extract_lines WHERE entity = " + e);
+        long blank = Db.queryLong(db, "SELECT sum(blank_lines) FROM extract_lines WHERE entity = " + e);
+        String extra = "SELECT coalesce(sum(lines - 1), 0) FROM extract_multiline WHERE entity = " + e + " AND line IN (";
+        long loaded = rows.rowsLoaded() + Db.queryLong(db, extra + loadedLines + ")");
+        long quarantined = rows.rowsQuarantined() + Db.queryLong(db, extra + quarantinedLines + ")");
+        return new SourceAudit(rows.entity(), rows.source(), rows.rowsRead(), rows.rowsLoaded(), rows.rowsQuarantined(),
+                physical, header, loaded, quarantined, blank == 0 ? Map.of() : Map.of(SourceAudit.BLANK_LINE, blank));
     }
 
     private static boolean rawLinesUnique(Connection db, String entity) throws SQLException {

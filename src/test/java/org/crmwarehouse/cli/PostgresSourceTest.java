@@ -186,4 +186,40 @@ class PostgresSourceTest {
         assertThat(nextval.errLines()).hasSize(1);
         assertThat(nextval.errLines().get(0)).contains("read-only transaction");
     }
+
+    // issue 13, line accounting
+
+    /**
+     * PostgreSQL writes a date before year 1 with a " BC" suffix (0044-03-15 BC, 0044-03-15
+     * 10:00:00 BC, ...+00 BC); it was quarantined as BAD_TYPE. It is a date outside the contract's
+     * range (earliest 1900-01-01), so OUT_OF_RANGE like a BC date in a file; the AD rows load. The
+     * expected rows are worked by hand from the query's values.
+     */
+    @Test
+    void bcDatesFromPostgresAreOutOfRange() throws Exception {
+        String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
+        Path job = Files.writeString(tmp.resolve("pg_bc.yaml"), """
+                name: pg_bc
+                postgres: {url: "%s", user: postgres}
+                sources:
+                  customers:
+                    query: >-
+                      select 'C1' as customer_id, 'A' as name, timestamp '0044-03-15 10:00:00 BC' as created_at,
+                      date '2000-01-01' as birth_date
+                      union all select 'C2', 'B', timestamp '2025-01-01 09:00:00', date '0001-01-01 BC'
+                      union all select 'C3', 'C', timestamptz '0044-03-15 10:00:00+00 BC', null
+                      union all select 'C4', 'D', timestamptz '2025-01-01 09:00:00+00', date '2000-01-01'
+                """.formatted(url));
+        var contract = org.crmwarehouse.contract.Contract.standard();
+        var config = new org.crmwarehouse.config.JobConfigLoader(contract).load(job);
+        try (Connection db = Db.inMemory()) {
+            new org.crmwarehouse.extract.SourceExtractor(contract).extract(db, config);
+            new org.crmwarehouse.validate.ContractValidator(contract).validate(db, config,
+                    java.time.LocalDate.parse(DATE));
+            assertThat(Db.queryStrings(db, "SELECT line || '|' || column_name || '|' || reason_code FROM quarantine "
+                    + "ORDER BY line, column_name")).containsExactly("1|created_at|OUT_OF_RANGE",
+                    "2|birth_date|OUT_OF_RANGE", "3|created_at|OUT_OF_RANGE");
+            assertThat(Db.queryStrings(db, "SELECT customer_id FROM valid_customers")).containsExactly("C4");
+        }
+    }
 }

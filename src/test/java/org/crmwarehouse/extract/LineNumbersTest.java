@@ -59,4 +59,49 @@ class LineNumbersTest {
             assertThat(actual).isEqualTo(expectedGood);
         }
     }
+
+    /**
+     * The same with blank lines and quoted line breaks between the rows (issue 13): each row's
+     * line is the physical line it starts on, counted here as the file is written (a blank line
+     * is one line, a record with k line breaks spans k + 1).
+     */
+    @Test
+    void blankLinesAndQuotedLineBreaksKeepPhysicalLines() throws Exception {
+        Set<Integer> badRows = Set.of(1, 4, 9, 15);
+        StringBuilder file = new StringBuilder("order_id,line_no,customer_id,order_time,order_type,quantity,unit_price,"
+                + "product_name\n");
+        long line = 2;
+        List<Long> expectedBad = new ArrayList<>();
+        Map<String, Long> expectedGood = new TreeMap<>();
+        for (int i = 0; i < 20; i++) {
+            if (i % 3 == 0) {
+                file.append("\n".repeat(i % 2 + 1)); // one or two blank lines
+                line += i % 2 + 1;
+            }
+            String id = "O" + i;
+            int breaks = i % 4 == 1 ? 2 : i % 5 == 2 ? 1 : 0;
+            String name = "\"" + "part\n".repeat(breaks) + "end\"";
+            if (badRows.contains(i)) {
+                file.append(id).append(",1,C1,2026-03-01 10:00:00,sale,1,").append(name).append('\n'); // a field short
+                expectedBad.add(line);
+            } else {
+                file.append(id).append(",1,C1,2026-03-01 10:00:00,sale,1,9.5,").append(name).append('\n');
+                expectedGood.put(id, line);
+            }
+            line += breaks + 1;
+        }
+        Files.writeString(tmp.resolve("orders.csv"), file.toString());
+        try (Connection db = Db.inMemory()) {
+            Night.extractAndValidate(db, Night.config(tmp, "  orders: {path: orders.csv}\n"));
+            new ModelRunner(ModelCatalog.packaged(Contract.standard())).run(db, Night.DATE, Map.of());
+            assertThat(Night.rows(db, "SELECT line FROM quarantine WHERE reason_code = 'MALFORMED_ROW' ORDER BY line"))
+                    .containsExactlyElementsOf(expectedBad.stream().map(String::valueOf).toList());
+            Map<String, Long> actual = new TreeMap<>();
+            for (String row : Night.rows(db, "SELECT order_id, source_line FROM stg_orders")) {
+                String[] f = row.split("\\|");
+                actual.put(f[0], Long.parseLong(f[1]));
+            }
+            assertThat(actual).isEqualTo(expectedGood);
+        }
+    }
 }

@@ -50,4 +50,34 @@ class RunReportWriterTest {
                 "\"unknownColumns\" : [ { \"entity\" : \"orders\", \"source\" : \"orders.csv\", \"columns\" : [ "
                         + "\"colour\", \"note\" ] } ]");
     }
+
+    // issue 13, line accounting
+
+    /**
+     * Per source the summary gives physical lines and lines set aside, by reason, and checks lines
+     * = header + loaded + quarantined + set aside. Figures by hand: 10 = 1 + 5 + 2 + 2 reconciles;
+     * 11 lines with the same parts do not.
+     */
+    @Test
+    void linesAndSetAsideArePrintedAndChecked() throws Exception {
+        RunReport r = report(List.of(), List.of());
+        SourceAudit orders = new SourceAudit("orders", "orders.csv", 6, 4, 2, 10, 1, 5, 2,
+                java.util.Map.of(SourceAudit.BLANK_LINE, 2L));
+        RunReport withLines = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                List.of(orders), r.quarantine(), r.quarantineCarried(), r.tables(), true, r.outputs());
+        String text = new RunReportWriter().summary(withLines);
+        assertThat(text).containsPattern("orders \\(orders.csv\\) +6 +4 +2 +10 +2\n")
+                .contains("Every line was a header, loaded, quarantined or set aside")
+                .contains("  set aside from orders: 2 blank_line\n");
+        SourceAudit off = new SourceAudit("orders", "orders.csv", 6, 4, 2, 11, 1, 5, 2,
+                java.util.Map.of(SourceAudit.BLANK_LINE, 2L));
+        assertThat(new RunReportWriter().summary(new RunReport(r.job(), r.configFile(), r.businessDate(),
+                r.jobExecutionId(), r.steps(), List.of(off), r.quarantine(), r.quarantineCarried(), r.tables(), true,
+                r.outputs()))).contains("WARNING: line counts do not reconcile for orders.");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("report");
+        new RunReportWriter().write(withLines, dir.resolve("r.json"), dir.resolve("r.txt"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("r.json"))).containsIgnoringWhitespaces(
+                "\"physicalLines\" : 10, \"headerLines\" : 1, \"linesLoaded\" : 5, \"linesQuarantined\" : 2, "
+                        + "\"linesSetAside\" : { \"blank_line\" : 2 }");
+    }
 }
