@@ -3,7 +3,9 @@
 -- call / deal, deal revenue, return on spend and days from first contact to deal.
 -- Spend is a campaign cost, not a salesperson's: it is spread evenly over the campaign's active
 -- days and shown on the campaign's salesperson = '(all)' rows (every salesperson together, for the
--- campaign's own channel); per-salesperson rows have spend NULL. Stage counts are distinct leads.
+-- campaign's own channel); per-salesperson rows have spend NULL. Stage counts are distinct leads,
+-- by the role of the event's stage (job config funnel_stages): calls = contact, visits = qualify,
+-- quotes = propose, deals = won, lost = lost.
 -- A deal dated before its lead's recorded first contact (created_at) counts as a deal at 0 days
 -- (the deal is then the first contact) and is also counted in deals_before_first_contact, so the
 -- inconsistency is reported, not hidden (the deals themselves are listed in mart_funnel_anomalies).
@@ -67,10 +69,18 @@ facts as (
         l.channel,
         coalesce(e.salesperson, l.owner_salesperson) as salesperson,
         e.event_date as fact_date,
-        e.event_type as fact,
+        -- the stage's role names the column it counts in (stages of role open count in none)
+        case e.stage_role
+            when 'contact' then 'call'
+            when 'qualify' then 'visit'
+            when 'propose' then 'quote'
+            when 'won' then 'deal'
+            when 'lost' then 'lost'
+            else 'open'
+        end as fact,
         e.lead_id,
         e.amount,
-        case when e.event_type = 'deal' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
+        case when e.stage_role = 'won' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
         -- the event is earlier than the lead's recorded first contact (created_at): reported, see mart_funnel_anomalies
         e.event_time < l.created_at as before_first_contact
     from events e
