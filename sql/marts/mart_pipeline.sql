@@ -2,12 +2,15 @@
 -- month), as of the business date: open pipeline (count, value, age) in each stage, how much of
 -- the cohort reached each stage (a cohort followed over time, so a conversion never exceeds 1,
 -- unlike a ratio of two counts of the same period), win rate among closed leads, and velocity
--- (median days a lead spent in the stage before it moved on).
+-- (median days a lead spent in the stage before it moved on). Every event of a stage counts as an
+-- attempt (on a contact stage: a call attempt, several per lead): attempts per lead and per deal,
+-- connect rate (duration above call_connected_after_seconds, among attempts of known duration: an
+-- unknown duration is unknown, not 'not connected') and talk time per deal.
 -- Stages and roles come from stg_funnel_stages (job config funnel_stages). A lead with no event
 -- waits in the first stage from its creation.
 with params as (
 
-    select business_date from run_parameters
+    select business_date, call_connected_after_seconds from run_parameters
 
 ),
 
@@ -43,7 +46,8 @@ leads as (
 
 events as (
 
-    select e.lead_id, e.event_id, e.event_time, e.stage_order, e.stage_role, e.amount
+    select e.lead_id, e.event_id, e.event_time, e.stage_order, e.stage_role, e.amount, e.duration_seconds,
+        e.duration_seconds > params.call_connected_after_seconds as connected
     from stg_funnel_events e
     join leads l on l.lead_id = e.lead_id
     cross join params
@@ -107,7 +111,14 @@ lead_state as (
 
 entered as (
 
-    select lead_id, stage_order, min(event_time) as entered_at
+    select
+        lead_id,
+        stage_order,
+        min(event_time) as entered_at,
+        count(*) as attempts,
+        count(duration_seconds) as attempts_with_duration,
+        count(case when connected then 1 end) as connected_attempts,
+        sum(duration_seconds) as talk_seconds
     from events
     group by lead_id, stage_order
 
@@ -134,7 +145,11 @@ lead_stages as (
                 or (ls.state = 'won' and ls.won_events = 0)
         end as reached,
         coalesce(n.entered_at, case when s.is_first then ls.created_at end) as entered_at,
-        ls.state = 'open' and ls.current_order = s.stage_order as is_open_here
+        ls.state = 'open' and ls.current_order = s.stage_order as is_open_here,
+        coalesce(n.attempts, 0) as attempts,
+        coalesce(n.attempts_with_duration, 0) as attempts_with_duration,
+        coalesce(n.connected_attempts, 0) as connected_attempts,
+        n.talk_seconds
     from lead_state ls
     cross join stages s
     left join entered n on n.lead_id = ls.lead_id and n.stage_order = s.stage_order
@@ -171,7 +186,11 @@ measured as (
         case when x.is_open_here then v.amount end as open_value,
         case when x.is_open_here then days_between(x.entered_at, p.business_date) end as days_in_stage,
         case when x.is_open_here then days_between(x.created_at, p.business_date) end as days_since_created,
-        m.days_in_stage as days_before_moving_on
+        m.days_in_stage as days_before_moving_on,
+        x.attempts,
+        x.attempts_with_duration,
+        x.connected_attempts,
+        x.talk_seconds
     from lead_stages x
     cross join params p
     left join lead_values v on v.lead_id = x.lead_id
@@ -195,7 +214,12 @@ grouped as (
         count(days_before_moving_on) as moved_on_leads,
         percentile_cont(0.5) within group (order by days_before_moving_on) as median_days_before_moving_on,
         count(case when state = 'won' then 1 end) as won_leads,
-        count(case when state = 'lost' then 1 end) as lost_leads
+        count(case when state = 'lost' then 1 end) as lost_leads,
+        sum(attempts) as attempts,
+        count(case when attempts > 0 then 1 end) as attempted_leads,
+        sum(attempts_with_duration) as attempts_with_duration,
+        sum(connected_attempts) as connected_attempts,
+        sum(talk_seconds) as talk_seconds
     from measured
     group by grouping sets ((cohort_month, stage_order), (stage_order))
 
@@ -222,7 +246,16 @@ final as (
         cast(round(g.median_days_before_moving_on, 1) as decimal(9, 1)) as median_days_before_moving_on,
         g.won_leads,
         g.lost_leads,
-        cast(round(safe_divide(g.won_leads, g.won_leads + g.lost_leads), 4) as decimal(18, 4)) as win_rate
+        cast(round(safe_divide(g.won_leads, g.won_leads + g.lost_leads), 4) as decimal(18, 4)) as win_rate,
+        cast(g.attempts as bigint) as attempts,
+        g.attempted_leads,
+        cast(round(safe_divide(g.attempts, g.attempted_leads), 2) as decimal(18, 2)) as attempts_per_lead,
+        cast(round(safe_divide(g.attempts, g.won_leads), 2) as decimal(18, 2)) as attempts_per_deal,
+        cast(g.attempts_with_duration as bigint) as attempts_with_duration,
+        cast(g.connected_attempts as bigint) as connected_attempts,
+        cast(round(safe_divide(g.connected_attempts, g.attempts_with_duration), 4) as decimal(18, 4)) as connect_rate,
+        cast(g.talk_seconds as bigint) as talk_seconds,
+        cast(round(safe_divide(g.talk_seconds, g.won_leads), 1) as decimal(18, 1)) as talk_seconds_per_deal
     from grouped g
     join stages s on s.stage_order = g.stage_order
     left join grouped prev

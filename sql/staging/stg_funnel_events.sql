@@ -29,6 +29,7 @@ renamed as (
         -- numerics
         stages.stage_order,
         amount,
+        duration_seconds,
         -- dates
         cast(event_time as date) as event_date,
         -- timestamps
