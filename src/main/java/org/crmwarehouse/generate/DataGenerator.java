@@ -75,7 +75,7 @@ public final class DataGenerator {
             throws IOException {
         CustomerProfile profile = new CustomerProfile(time, table(tables, "customers"));
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
-        LeadFunnel funnel = new LeadFunnel(time, plan, table(tables, "leads"), table(tables, "funnel_events"));
+        LeadFunnel funnel = new LeadFunnel(options.seed(), time, plan, table(tables, "leads"), table(tables, "funnel_events"));
         ContactLog contacts = new ContactLog(time, table(tables, "contacts"));
         CustomerContext c = new CustomerContext();
         long scale = options.scale();
