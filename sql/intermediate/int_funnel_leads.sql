@@ -1,5 +1,6 @@
 -- int_funnel_leads: every lead with the attributes the funnel marts group by (campaign, channel,
 -- owner, MAN cell) and its funnel milestones (first contact, first deal, deal revenue, first loss).
+-- A deal is an event of a won-role stage, a loss one of a lost-role stage (stg_funnel_stages).
 -- NULL campaign / channel / owner become '(none)' so that mart keys stay unique; other values,
 -- blank or 'unknown' included, are kept as their own channel.
 with leads as (
@@ -25,10 +26,10 @@ lead_events as (
     select
         lead_id,
         min(event_time) as first_event_time,
-        min(case when event_type = 'deal' then event_time end) as first_deal_time,
-        sum(case when event_type = 'deal' then amount end) as deal_revenue,
-        count(case when event_type = 'deal' then 1 end) as deal_events,
-        min(case when event_type = 'lost' then event_time end) as first_lost_time
+        min(case when stage_role = 'won' then event_time end) as first_deal_time,
+        sum(case when stage_role = 'won' then amount end) as deal_revenue,
+        count(case when stage_role = 'won' then 1 end) as deal_events,
+        min(case when stage_role = 'lost' then event_time end) as first_lost_time
     from events
     group by lead_id
 

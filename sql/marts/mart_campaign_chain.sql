@@ -9,16 +9,17 @@
 -- under that campaign id); unknown spend stays unknown, as in mart_ad_performance.
 with
 
--- CHAIN STAGES: which funnel events are the chain's calls and deals. Change only this when the
--- stages of funnel_events become configurable (calls = the contact role, deals = the won role).
+-- CHAIN STAGES: which funnel events are the chain's calls and deals, by the role of their stage
+-- in the job's funnel_stages (calls = the contact role, deals = the won role), so a pipeline with
+-- stages of its own has a chain too.
 chain_stage_events as (
 
     select
         lead_id,
-        case when event_type = 'call' then 'call' else 'deal' end as chain_stage,
+        case when stage_role = 'contact' then 'call' else 'deal' end as chain_stage,
         amount
     from stg_funnel_events
-    where event_type in ('call', 'deal')
+    where stage_role in ('contact', 'won')
 
 ),
 

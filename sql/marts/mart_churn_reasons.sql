@@ -29,7 +29,7 @@ last_lost_event as (
             reason,
             row_number() over (partition by lead_id order by event_time desc, event_id desc) as rn
         from events
-        where event_type = 'lost'
+        where stage_role = 'lost'
     ) e
     where rn = 1
 

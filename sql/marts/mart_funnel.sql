@@ -1,9 +1,11 @@
 -- mart_funnel: the acquisition funnel per campaign x channel x salesperson x period (day, week,
--- month): spend, leads, calls, visits, quotes, deals, losses, stage conversion, cost per lead /
+-- month): spend, leads, calls (and call attempts), visits, quotes, deals, losses, stage ratios, cost per lead /
 -- call / deal, deal revenue, return on spend and days from first contact to deal.
 -- Spend is a campaign cost, not a salesperson's: it is spread evenly over the campaign's active
 -- days and shown on the campaign's salesperson = '(all)' rows (every salesperson together, for the
--- campaign's own channel); per-salesperson rows have spend NULL. Stage counts are distinct leads.
+-- campaign's own channel); per-salesperson rows have spend NULL. Stage counts are distinct leads,
+-- by the role of the event's stage (job config funnel_stages): calls = contact, visits = qualify,
+-- quotes = propose, deals = won, lost = lost.
 -- A deal dated before its lead's recorded first contact (created_at) counts as a deal at 0 days
 -- (the deal is then the first contact) and is also counted in deals_before_first_contact, so the
 -- inconsistency is reported, not hidden (the deals themselves are listed in mart_funnel_anomalies).
@@ -57,7 +59,9 @@ facts as (
         lead_id,
         cast(null as decimal(38, 4)) as amount,
         cast(null as integer) as days_to_deal,
-        false as before_first_contact
+        false as before_first_contact,
+        cast(null as bigint) as duration_seconds,
+        cast(null as boolean) as connected
     from leads
 
     union all
@@ -67,14 +71,25 @@ facts as (
         l.channel,
         coalesce(e.salesperson, l.owner_salesperson) as salesperson,
         e.event_date as fact_date,
-        e.event_type as fact,
+        -- the stage's role names the column it counts in (stages of role open count in none)
+        case e.stage_role
+            when 'contact' then 'call'
+            when 'qualify' then 'visit'
+            when 'propose' then 'quote'
+            when 'won' then 'deal'
+            when 'lost' then 'lost'
+            else 'open'
+        end as fact,
         e.lead_id,
         e.amount,
-        case when e.event_type = 'deal' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
+        case when e.stage_role = 'won' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
         -- the event is earlier than the lead's recorded first contact (created_at): reported, see mart_funnel_anomalies
-        e.event_time < l.created_at as before_first_contact
+        e.event_time < l.created_at as before_first_contact,
+        e.duration_seconds,
+        e.duration_seconds > p.call_connected_after_seconds as connected
     from events e
     join leads l on l.lead_id = e.lead_id
+    cross join run_parameters p
 
 ),
 
@@ -83,12 +98,13 @@ facts as (
 -- those are counted on the deal itself)
 stage_facts as (
 
-    select campaign_id, channel, salesperson, fact_date, fact, lead_id, amount, days_to_deal
+    select campaign_id, channel, salesperson, fact_date, fact, lead_id, amount, days_to_deal, duration_seconds,
+        connected
     from facts
 
     union all
 
-    select campaign_id, channel, salesperson, fact_date, 'deal_before_first_contact', lead_id, null, null
+    select campaign_id, channel, salesperson, fact_date, 'deal_before_first_contact', lead_id, null, null, null, null
     from facts
     where fact = 'deal' and before_first_contact
 
@@ -158,6 +174,8 @@ firsts as (
         fact,
         amount,
         days_to_deal,
+        duration_seconds,
+        connected,
         case
             when lead_id is not null
                 and (nth_by_salesperson = 1 or previous_period_by_salesperson is distinct from period_start)
@@ -227,7 +245,12 @@ counted as (
             then count(case when fact = 'deal_before_first_contact' and first_by_lead = 1 then 1 end)
             else count(case when fact = 'deal_before_first_contact' and first_by_salesperson = 1 then 1 end)
         end as deals_before_first_contact,
-        sum(case when fact = 'deal' then amount end) as deal_revenue
+        sum(case when fact = 'deal' then amount end) as deal_revenue,
+        -- every call attempt, not only the lead's first of the period
+        count(case when fact = 'call' then 1 end) as call_attempts,
+        count(case when fact = 'call' then duration_seconds end) as calls_with_duration,
+        count(case when fact = 'call' and connected then 1 end) as connected_calls,
+        sum(case when fact = 'call' then duration_seconds end) as talk_seconds
     from firsts
     group by grouping sets (
         (period_type, period_start, campaign_id, channel, salesperson),
@@ -276,7 +299,11 @@ joined as (
         coalesce(c.deal_revenue, 0) as deal_revenue,
         d.median_days_to_deal,
         d.p90_days_to_deal,
-        coalesce(c.deals_before_first_contact, 0) as deals_before_first_contact
+        coalesce(c.deals_before_first_contact, 0) as deals_before_first_contact,
+        coalesce(c.call_attempts, 0) as call_attempts,
+        coalesce(c.calls_with_duration, 0) as calls_with_duration,
+        coalesce(c.connected_calls, 0) as connected_calls,
+        c.talk_seconds
     from counted c
     left join deal_days d
         on d.period_type = c.period_type
@@ -322,7 +349,9 @@ final as (
         quotes,
         deals,
         lost,
-        -- ratios of counts are not bounded by 1 (one cell may hold 100,000 visits and one call)
+        -- ratios of two counts of the same period, not conversions: not bounded by 1 (one cell may
+        -- hold 100,000 visits and one call; a month's deals may come from earlier months' calls).
+        -- Cohort conversion, bounded by 1, is mart_pipeline's.
         cast(round(safe_divide(visits, calls), 4) as decimal(18, 4)) as call_to_visit_rate,
         cast(round(safe_divide(quotes, visits), 4) as decimal(18, 4)) as visit_to_quote_rate,
         cast(round(safe_divide(deals, quotes), 4) as decimal(18, 4)) as quote_to_deal_rate,
@@ -335,7 +364,13 @@ final as (
         cast(round(safe_divide(deal_revenue, attributed_spend), 4) as decimal(38, 4)) as return_on_spend,
         cast(round(median_days_to_deal, 1) as decimal(9, 1)) as median_days_to_deal,
         cast(round(p90_days_to_deal, 1) as decimal(9, 1)) as p90_days_to_deal,
-        deals_before_first_contact
+        deals_before_first_contact,
+        call_attempts,
+        calls_with_duration,
+        connected_calls,
+        cast(round(safe_divide(connected_calls, calls_with_duration), 4) as decimal(18, 4)) as connect_rate,
+        cast(talk_seconds as bigint) as talk_seconds,
+        cast(round(safe_divide(call_attempts, calls), 2) as decimal(18, 2)) as attempts_per_called_lead
     from with_spend
 
 )

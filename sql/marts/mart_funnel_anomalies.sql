@@ -29,7 +29,7 @@ deals_before_contact as (
         e.amount
     from events e
     join leads l on l.lead_id = e.lead_id
-    where e.event_type = 'deal'
+    where e.stage_role = 'won'
         and e.event_time < l.created_at
 
 ),

@@ -1,5 +1,5 @@
--- mart_lost_reasons: lost leads by reason, the furthest stage reached before the loss (call, visit,
--- quote), channel, salesperson and month. A lead counts once, at its first lost event; a lead with
+-- mart_lost_reasons: lost leads by reason, the furthest stage reached before the loss (the open
+-- stage latest in pipeline order, e.g. call, visit, quote), channel, salesperson and month. A lead counts once, at its first lost event; a lead with
 -- status 'lost' but no lost event counts in the month of its last update (else its creation).
 with leads as (
 
@@ -30,7 +30,7 @@ first_lost as (
             reason,
             row_number() over (partition by lead_id order by event_time, event_id) as rn
         from events
-        where event_type = 'lost'
+        where stage_role = 'lost'
     ) ranked
     where rn = 1
 
@@ -55,12 +55,12 @@ stage_reached as (
 
     select
         x.lead_id,
-        max(case e.event_type when 'quote' then 3 when 'visit' then 2 when 'call' then 1 else 0 end) as stage_rank
+        max(e.stage_order) as stage_rank
     from lost_leads x
     left join events e
         on e.lead_id = x.lead_id
         and e.event_time <= x.lost_time
-        and e.event_type in ('call', 'visit', 'quote')
+        and e.stage_role not in ('won', 'lost')
     group by x.lead_id
 
 ),
@@ -70,12 +70,13 @@ final as (
     select
         month_start(x.lost_time) as month_start,
         x.reason,
-        case s.stage_rank when 3 then 'quote' when 2 then 'visit' when 1 then 'call' else '(none)' end as stage_reached,
+        coalesce(st.stage, '(none)') as stage_reached,
         x.channel,
         x.salesperson,
         count(*) as lost_leads
     from lost_leads x
     join stage_reached s on s.lead_id = x.lead_id
+    left join stg_funnel_stages st on st.stage_order = s.stage_rank
     group by 1, 2, 3, 4, 5
 
 )

@@ -19,13 +19,13 @@ activity as (
     union all
 
     select salesperson, event_date,
-           0, case when event_type = 'visit' then 1 else 0 end,
-           case when event_type = 'quote' then 1 else 0 end,
-           case when event_type = 'deal' then 1 else 0 end,
-           case when event_type = 'deal' then coalesce(amount, 0) else 0 end,
+           0, case when stage_role = 'qualify' then 1 else 0 end,
+           case when stage_role = 'propose' then 1 else 0 end,
+           case when stage_role = 'won' then 1 else 0 end,
+           case when stage_role = 'won' then coalesce(amount, 0) else 0 end,
            0, 0, 0
     from stg_funnel_events
-    where event_type in ('visit', 'quote', 'deal')
+    where stage_role in ('qualify', 'propose', 'won')
 
     union all
 

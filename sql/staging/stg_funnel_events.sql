@@ -1,8 +1,15 @@
 -- stg_funnel_events: the loaded funnel_events rows, typed by the input contract (validated in the validate step)
--- and given the derived columns every later model needs.
+-- and given the derived columns every later model needs: the role and order of its stage
+-- (stg_funnel_stages), by which every later model counts it.
 with source as (
 
     select * from valid_funnel_events
+
+),
+
+stages as (
+
+    select stage, stage_order, role from stg_funnel_stages
 
 ),
 
@@ -15,11 +22,14 @@ renamed as (
         campaign_id,
         -- strings
         event_type,
+        stages.role as stage_role,
         salesperson,
         outcome,
         reason,
         -- numerics
+        stages.stage_order,
         amount,
+        duration_seconds,
         -- dates
         cast(event_time as date) as event_date,
         -- timestamps
@@ -28,6 +38,7 @@ renamed as (
         _line as source_line
 
     from source
+    left join stages on stages.stage = source.event_type
 
 )
 

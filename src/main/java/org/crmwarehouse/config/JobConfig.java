@@ -25,6 +25,8 @@ import java.util.Map;
  *                     older values, like years after 9999, are quarantined as OUT_OF_RANGE
  * @param timeZone     the zone timestamps are kept in ({@code time_zone:}): a value with a UTC offset
  *                     is converted to it, one without is taken as already in it
+ * @param funnelStages the values of funnel_events.event_type in pipeline order, each with its role
+ *                     ({@code funnel_stages:}; default call, visit, quote, deal, lost)
  */
 public record JobConfig(
         Path file,
@@ -40,7 +42,8 @@ public record JobConfig(
         int keepSnapshots,
         String schedule,
         LocalDate earliestDate,
-        ZoneId timeZone) {
+        ZoneId timeZone,
+        FunnelStages funnelStages) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
     public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
@@ -53,6 +56,16 @@ public record JobConfig(
         rejectThreshold = rejectThreshold == null ? RejectThreshold.DEFAULT : rejectThreshold;
         earliestDate = earliestDate == null ? DEFAULT_EARLIEST_DATE : earliestDate;
         timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
+        funnelStages = funnelStages == null ? FunnelStages.DEFAULT : funnelStages;
+    }
+
+    /** A config with the default funnel stages. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
+            PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule,
+            LocalDate earliestDate, ZoneId timeZone) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
+                keepSnapshots, schedule, earliestDate, timeZone, null);
     }
 
     /** A config with the default earliest date and time zone. */

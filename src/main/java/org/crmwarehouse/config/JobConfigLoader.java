@@ -23,7 +23,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
-            "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone");
+            "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -168,7 +168,8 @@ public final class JobConfigLoader {
                 }
             }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
-                    postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root));
+                    postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root),
+                    FunnelStages.read(file, root.get("funnel_stages")));
         }
 
         /** {@code earliest_date:}, the lower bound of every DATE and TIMESTAMP value (default 1900-01-01). */

@@ -78,7 +78,8 @@ public final class DataGenerator {
             throws IOException {
         CustomerProfile profile = new CustomerProfile(time, table(tables, "customers"));
         PurchaseHistory purchases = new PurchaseHistory(time, table(tables, "orders"), table(tables, "payments"));
-        LeadFunnel funnel = new LeadFunnel(time, plan, ads, table(tables, "leads"), table(tables, "funnel_events"));
+        LeadFunnel funnel = new LeadFunnel(options.seed(), time, plan, ads, table(tables, "leads"),
+                table(tables, "funnel_events"));
         ContactLog contacts = new ContactLog(time, table(tables, "contacts"));
         SubscriptionBook subscriptions = new SubscriptionBook(options.seed(), time, table(tables, "subscriptions"));
         CustomerContext c = new CustomerContext();

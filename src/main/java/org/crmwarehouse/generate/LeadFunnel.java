@@ -12,6 +12,13 @@ import java.util.SplittableRandom;
 final class LeadFunnel {
     private static final int MAX_LOST = 40;
     private static final int MAX_EVENTS = 6;
+    /** The random stream of call retries and durations, apart from the customer's (issue 14). */
+    static final long CALL_STREAM = 142;
+    private static final int MAX_RETRIES = 3;
+    /** A retry that did not get through: how likely another follows. */
+    private static final double RETRY_AGAIN = 0.45;
+    /** Call durations whose length the phone system did not record. */
+    private static final double DURATION_UNKNOWN = 0.1;
 
     private final Timeline time;
     private final CampaignPlan campaigns;
@@ -20,8 +27,10 @@ final class LeadFunnel {
     private final CsvTable events;
     private final String[] types = new String[MAX_EVENTS];
     private final long[] times = new long[MAX_EVENTS];
+    private final long seed;
 
-    LeadFunnel(Timeline time, CampaignPlan campaigns, AdPerformanceLog ads, CsvTable leads, CsvTable events) {
+    LeadFunnel(long seed, Timeline time, CampaignPlan campaigns, AdPerformanceLog ads, CsvTable leads, CsvTable events) {
+        this.seed = seed;
         this.time = time;
         this.campaigns = campaigns;
         this.ads = ads;
@@ -54,7 +63,7 @@ final class LeadFunnel {
                 referrer, bool(man[0]), bool(man[1]), bool(man[2]), c.owner, "won", "", c.id);
         ads.countLead(campaign, Timeline.day(created));
         long quote = Math.round(c.firstOrderCents * (1 + 0.15 * r.nextDouble()));
-        writeEvents(lead, campaign, c.owner, n, r, quote, c.firstOrderCents, null);
+        writeEvents(lead, campaign, c.owner, n, r, calls(c, seq), quote, c.firstOrderCents, null);
     }
 
     /** A lead that did not convert: lost, disqualified, or still open/qualified if its funnel reaches past today. */
@@ -89,7 +98,7 @@ final class LeadFunnel {
                 referrer, bool(man[0]), bool(man[1]), bool(man[2]), owner, status, reason, "");
         ads.countLead(campaign, Timeline.day(created));
         long quote = Math.round(Math.exp(Math.log(600_000) + 0.8 * Sampling.normal(r)));
-        writeEvents(lead, campaign, owner, reached, r, quote, 0, reason);
+        writeEvents(lead, campaign, owner, reached, r, calls(c, seq), quote, 0, reason);
     }
 
     private int calls(SplittableRandom r) {
@@ -107,10 +116,45 @@ final class LeadFunnel {
         }
     }
 
+    /** The lead's own stream of call retries and durations (the customer's stream stays as it was). */
+    private SplittableRandom calls(CustomerContext c, int seq) {
+        return new SplittableRandom(Sampling.mix(seed, CALL_STREAM, c.index * 64 + seq));
+    }
+
+    /**
+     * Unanswered retries before a call that is not the lead's first event (between the previous event
+     * and the call), duration 0; each written before its call with its own event id.
+     */
+    private void writeRetries(String lead, String campaign, String seller, int i, SplittableRandom calls)
+            throws IOException {
+        if (i == 0 || calls.nextDouble() >= RETRY_AGAIN) return;
+        int retries = 1;
+        while (retries < MAX_RETRIES && calls.nextDouble() < RETRY_AGAIN) retries++;
+        long from = times[i - 1], gap = times[i] - times[i - 1];
+        long last = from;
+        for (int j = 1; j <= retries; j++) {
+            // strictly between the previous event and the call, in order
+            long at = Math.max(last + 1, from + (long) (gap * (j - 1 + calls.nextDouble()) / (retries + 1)));
+            if (at >= times[i]) break;
+            last = at;
+            events.write("E" + lead.substring(1) + "-" + (i + 1) + "r" + j, lead, campaign, "call", Fmt.timestamp(at),
+                    seller, "no answer", "", "", calls.nextDouble() < DURATION_UNKNOWN ? "" : "0");
+        }
+    }
+
+    /** A call's duration in seconds: 0 when unanswered, else log-normal around 3 minutes; sometimes unknown. */
+    private static String duration(String outcome, SplittableRandom calls) {
+        if (calls.nextDouble() < DURATION_UNKNOWN) return "";
+        if (outcome.equals("no answer")) return "0";
+        return Long.toString(Math.min(86_400, 5 + Math.round(Math.exp(Math.log(180) + 0.8 * Sampling.normal(calls)))));
+    }
+
     private void writeEvents(String lead, String campaign, String seller, int n, SplittableRandom r,
-                             long quoteCents, long dealCents, String lostReason) throws IOException {
+                             SplittableRandom calls, long quoteCents, long dealCents, String lostReason)
+            throws IOException {
         for (int i = 0; i < n; i++) {
             String type = types[i];
+            if (type.equals("call")) writeRetries(lead, campaign, seller, i, calls);
             String outcome = switch (type) {
                 case "call" -> EVENT_CALL_OUTCOMES[r.nextInt(EVENT_CALL_OUTCOMES.length)];
                 case "visit" -> "visited showroom";
@@ -124,7 +168,8 @@ final class LeadFunnel {
                 default -> "";
             };
             events.write("E" + lead.substring(1) + "-" + (i + 1), lead, campaign, type, Fmt.timestamp(times[i]), seller,
-                    outcome, type.equals("lost") ? lostReason : "", amount);
+                    outcome, type.equals("lost") ? lostReason : "", amount,
+                    type.equals("call") ? duration(outcome, calls) : "");
         }
     }
 

@@ -49,6 +49,7 @@ public final class ContractValidator {
         // an incremental source's quarantine is its whole current one; the rows of tonight's delta
         // among them go here too, for the threshold message and the run report
         Db.execute(db, "CREATE OR REPLACE TABLE quarantine_delta AS SELECT * FROM quarantine LIMIT 0");
+        writeFunnelStages(db, config);
         List<SourceAudit> audits = new ArrayList<>();
         for (EntityContract entity : contract.inReferenceOrder()) {
             long started = System.nanoTime();
@@ -126,6 +127,26 @@ public final class ContractValidator {
                 + "AND d.line = q.line)");
     }
 
+    /**
+     * {@code run_funnel_stages}: the job's pipeline stages (stage, stage_order, role), what
+     * funnel_events.event_type was validated against; the models count events by role from it.
+     */
+    static void writeFunnelStages(Connection db, JobConfig config) throws SQLException {
+        Db.execute(db, "CREATE OR REPLACE TABLE run_funnel_stages (stage VARCHAR, stage_order INTEGER, role VARCHAR)");
+        Db.execute(db, "INSERT INTO run_funnel_stages VALUES " + config.funnelStages().stages().stream()
+                .map(s -> "(" + Sql.literal(s.name()) + ", " + s.order() + ", " + Sql.literal(s.role().sqlName()) + ")")
+                .collect(Collectors.joining(", ")));
+    }
+
+    /** funnel_events.event_type accepts exactly the job's funnel_stages (the contract lists the default ones). */
+    static ColumnContract withConfiguredStages(String entity, ColumnContract c, JobConfig config) {
+        if (!entity.equals("funnel_events") || !c.name().equals("event_type")) {
+            return c;
+        }
+        return new ColumnContract(c.name(), c.type(), c.required(), c.key(), config.funnelStages().names(), c.min(),
+                c.max(), c.notFuture(), c.references(), c.description());
+    }
+
     static FileSpec fileOf(SourceSpec source) {
         return source == null || source.isMapped() ? null : source.file();
     }
@@ -166,7 +187,7 @@ public final class ContractValidator {
                 + "value VARCHAR, detail VARCHAR)");
         List<String> columnChecks = new ArrayList<>();
         for (ColumnContract c : entity.columns()) {
-            columnChecks.addAll(columnChecks(c, businessDate, config.earliestDate(), file));
+            columnChecks.addAll(columnChecks(withConfiguredStages(e, c, config), businessDate, config.earliestDate(), file));
         }
         if (!columnChecks.isEmpty()) {
             Db.execute(db, "INSERT INTO _issues " + String.join("\nUNION ALL\n", columnChecks));

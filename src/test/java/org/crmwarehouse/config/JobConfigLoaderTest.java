@@ -139,5 +139,55 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nreject_treshold: 5%\n"))
                 .hasMessageContaining("did you mean 'reject_threshold'?");
     }
+
+    // issue 14 item 2: pipelines with their own stages
+
+    @Test
+    void funnelStagesDefaultToTheAdCallFunnel() throws Exception {
+        JobConfig c = load("name: j\nsources: {customers: c.csv}\n");
+        assertThat(c.funnelStages().stages()).extracting(s -> s.name() + "=" + s.role().sqlName())
+                .containsExactly("call=contact", "visit=qualify", "quote=propose", "deal=won", "lost=lost");
+    }
+
+    @Test
+    void funnelStagesAreReadInOrderWithTheirRoles() throws Exception {
+        JobConfig c = load("""
+                name: j
+                sources: {customers: c.csv}
+                funnel_stages:
+                  - {stage: Prospecting, role: open}
+                  - {stage: Engaging, role: contact}
+                  - {stage: Won, role: won}
+                  - {stage: Lost, role: lost}
+                """);
+        assertThat(c.funnelStages().stages()).extracting(s -> s.order() + ":" + s.name() + "=" + s.role().sqlName())
+                .containsExactly("1:Prospecting=open", "2:Engaging=contact", "3:Won=won", "4:Lost=lost");
+    }
+
+    @Test
+    void badFunnelStagesAreRefusedAtLoadWithTheirKey() {
+        String head = "name: j\nsources: {customers: c.csv}\nfunnel_stages:\n";
+        assertThatThrownBy(() -> load(head + "  - {stage: New, role: open}\n  - {stage: Won, role: winning}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("job.yaml: funnel_stages[1].role 'winning' "
+                        + "is not a role; expected one of [open, contact, qualify, propose, won, lost]");
+        assertThatThrownBy(() -> load(head + "  - {stage: New, role: open}\n  - {stage: New, role: contact}\n"
+                + "  - {stage: Won, role: won}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("job.yaml: funnel_stages[1].stage 'New' is listed twice; each stage once");
+        assertThatThrownBy(() -> load(head + "  - {stage: New, role: open}\n  - {stage: Lost, role: lost}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("job.yaml: funnel_stages has no stage with "
+                        + "role won: win rates and deals need one");
+        assertThatThrownBy(() -> load(head + "  - {stage: Won, role: won}\n  - {stage: New, role: open}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("job.yaml: funnel_stages[0].role is won: "
+                        + "the first stage must be open pipeline");
+        assertThatThrownBy(() -> load(head + "  - {stage: New}\n  - {stage: Won, role: won}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("funnel_stages[0].role is required");
+        assertThatThrownBy(() -> load(head + "  - {stage: New, role: open, colour: red}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'funnel_stages[0].colour'");
+        assertThatThrownBy(() -> load(head + "  - {role: open}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("funnel_stages[0].stage is required");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nfunnel_stages: {stage: New}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("job.yaml: funnel_stages must be a list");
+    }
 }
 

@@ -51,12 +51,30 @@ class BehaviourTest {
 
     @Test
     void funnelEventsIncreaseInTimeAndDealsCarryTheFirstOrderAmount() throws Exception {
+        // event ids: E<lead>-<n>, and E<lead>-<n>r<j> for the unanswered retries before call n
         assertThat(one("SELECT count(*) FROM (SELECT event_time < lag(event_time) OVER (PARTITION BY lead_id ORDER BY "
-                + "CAST(split_part(event_id, '-', 3) AS INT)) AS back FROM funnel_events) WHERE back")).isZero();
+                + "CAST(split_part(split_part(event_id, '-', 3), 'r', 1) AS INT), "
+                + "CAST(coalesce(nullif(split_part(split_part(event_id, '-', 3), 'r', 2), ''), '99') AS INT)) AS back "
+                + "FROM funnel_events) WHERE back")).isZero();
         assertThat(one("SELECT count(*) FROM funnel_events WHERE event_type = 'deal'")).isEqualTo(5000);
         assertThat(one("SELECT count(*) FROM funnel_events e JOIN leads l USING (lead_id) JOIN payments p "
                 + "ON p.order_id = 'O' || substr(l.customer_id, 2) || '-1' WHERE e.event_type = 'deal' "
                 + "AND CAST(e.amount AS DECIMAL(18,2)) <> CAST(p.amount AS DECIMAL(18,2))")).isZero();
+    }
+
+    /** Issue 14: several call attempts per lead, with durations (0 when unanswered, sometimes unknown). */
+    @Test
+    void leadsGetSeveralCallAttemptsWithDurations() throws Exception {
+        String attempts = "SELECT lead_id, count(*) n FROM funnel_events WHERE event_type = 'call' GROUP BY 1";
+        assertThat(one("SELECT avg(CASE WHEN n >= 2 THEN 1 ELSE 0 END) FROM (" + attempts + ")")).isBetween(0.2, 0.7);
+        assertThat(one("SELECT max(n) FROM (" + attempts + ")")).isGreaterThanOrEqualTo(4);
+        assertThat(one("SELECT avg(CASE WHEN duration_seconds IS NULL THEN 1 ELSE 0 END) FROM funnel_events "
+                + "WHERE event_type = 'call'")).isBetween(0.05, 0.15);
+        assertThat(one("SELECT count(*) FROM funnel_events WHERE event_type <> 'call' AND duration_seconds IS NOT NULL"))
+                .isZero();
+        // an unanswered call has no talk time; an answered one has some
+        assertThat(one("SELECT count(*) FROM funnel_events WHERE event_type = 'call' AND ((outcome = 'no answer') "
+                + "<> (CAST(duration_seconds AS BIGINT) = 0))")).isZero();
     }
 
     @Test
