@@ -57,6 +57,7 @@ public final class Contract {
                         c.has("min") ? new BigDecimal(c.get("min").asString()) : null,
                         c.has("max") ? new BigDecimal(c.get("max").asString()) : null,
                         c.path("not_future").asBoolean(false),
+                        c.path("as_of").asBoolean(false),
                         c.has("references") ? ColumnContract.Reference.parse(c.get("references").asString()) : null,
                         c.path("description").asString("")));
             }
@@ -70,6 +71,10 @@ public final class Contract {
     private void checkReferences() {
         for (EntityContract e : entities.values()) {
             for (ColumnContract c : e.columns()) {
+                if ((c.asOf() || c.notFuture()) && !c.type().isTemporal()) {
+                    throw new IllegalStateException("contract column " + e.name() + "." + c.name()
+                            + ": as_of and not_future apply to DATE and TIMESTAMP columns only");
+                }
                 if (c.references() != null) {
                     EntityContract target = entities.get(c.references().entity());
                     if (target == null || target.column(c.references().column()).isEmpty()) {

@@ -64,15 +64,20 @@ public final class NightlySteps {
     public String report(RunContext run, JobExecution execution) throws Exception {
         RunReport report;
         try (Connection db = Db.openReadOnly(run.workDatabase())) {
+            List<RunReport.SetAsideCount> setAside = setAsideCounts(db);
             List<SourceAudit> sources = new ArrayList<>();
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
                     "SELECT entity, source, rows_read, rows_loaded, rows_quarantined FROM audit_sources")) {
                 while (rs.next()) {
-                    sources.add(new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5)));
+                    String entity = rs.getString(1);
+                    String source = rs.getString(2);
+                    java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+                    setAside.stream().filter(a -> a.entity().equals(entity) && a.source().equals(source))
+                            .forEach(a -> reasons.merge(a.reason(), a.rows(), Long::sum));
+                    sources.add(new SourceAudit(entity, source, rs.getLong(3), rs.getLong(4), rs.getLong(5), reasons));
                 }
             }
-            boolean reconciled = sources.stream().allMatch(a -> a.rowsRead() == a.rowsLoaded() + a.rowsQuarantined());
+            boolean reconciled = sources.stream().allMatch(SourceAudit::reconciles);
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
             }
@@ -96,7 +101,7 @@ public final class NightlySteps {
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
                             run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()),
-                    unknownColumns(db));
+                    unknownColumns(db), setAside);
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
@@ -110,6 +115,22 @@ public final class NightlySteps {
     static boolean hasTonightViews(Connection db) throws SQLException {
         return Db.queryLong(db, "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('quarantine_tonight', "
                 + "'quarantine_carried')") == 2;
+    }
+
+    /** Rows set aside per source, reason and column, as validate counted them (none in an older work database). */
+    static List<RunReport.SetAsideCount> setAsideCounts(Connection db) throws SQLException {
+        List<RunReport.SetAsideCount> counts = new ArrayList<>();
+        if (!Db.tableExists(db, ContractValidator.AUDIT_SET_ASIDE)) {
+            return counts;
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, source, reason, "
+                + "column_name, rows FROM " + ContractValidator.AUDIT_SET_ASIDE + " ORDER BY 1, 2, 5 DESC, 3, 4")) {
+            while (rs.next()) {
+                counts.add(new RunReport.SetAsideCount(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5)));
+            }
+        }
+        return counts;
     }
 
     /** Columns beyond the contract per source, as extract recorded them (none in an older work database). */

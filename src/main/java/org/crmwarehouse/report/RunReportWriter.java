@@ -24,14 +24,26 @@ public final class RunReportWriter {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d%n%n",
                 r.job(), r.businessDate(), r.jobExecutionId()));
-        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s%n", "Source", "read", "loaded", "quarantined"));
+        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s %12s%n", "Source", "read", "loaded", "quarantined",
+                "set aside"));
         for (SourceAudit s : r.sources()) {
-            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d%n",
-                    truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined()));
+            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d %,12d%n",
+                    truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined(),
+                    s.rowsSetAside()));
         }
         out.append(r.reconciled()
-                ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
+                ? "Every row read was loaded, quarantined or set aside (read = loaded + quarantined + set aside for "
+                        + "every source).\n"
                 : "WARNING: row counts do not reconcile.\n");
+        if (!r.setAside().isEmpty()) {
+            out.append("\nSet aside, not loaded and not quarantined (later than the business date: not yet known on this "
+                    + "night; the night of their date reads them):\n");
+            for (RunReport.SetAsideCount a : r.setAside()) {
+                out.append(String.format(Locale.ROOT, "  %-30s %-26s %-24s %,10d%n",
+                        truncate(a.entity() + " (" + a.source() + ")", 30), a.reason(),
+                        a.columnName() == null ? "" : a.columnName(), a.rows()));
+            }
+        }
         if (!r.unknownColumns().isEmpty()) {
             out.append("\nColumns outside the contract, not loaded (a misspelt contract column would be one):\n");
             for (RunReport.UnknownColumns u : r.unknownColumns()) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Delta-sized validation of incremental sources over two nights, with outcomes that change for
  * rows that did not change. Night 1 (2026-03-01) lands customers C1, C2, C3 (created 2026-03-10:
- * after the night + 1 day, FUTURE_DATE), C4 (referred by C2) and orders O1 (C1), O2 (C9, not yet
+ * later than the night, set aside: issue 14), C4 (referred by C2) and orders O1 (C1), O2 (C9, not yet
  * known: UNKNOWN_REFERENCE), O3 (C2), O5 (C4). Night 2 (2026-03-15) lands customer C9, deletes C2
  * by a deletion file, and lands order O4 (C3) twice (the later version, quantity 2, wins).
  * By hand, after night 2: C3's date is now past (valid); C4's referrer C2 is gone (UNKNOWN_REFERENCE
@@ -63,10 +63,11 @@ class IncrementalValidationTest {
             List<SourceAudit> audits = night(db, inc, NIGHT1);
             assertThat(valid(db, "customers")).containsExactly("C1", "C2", "C4");
             assertThat(valid(db, "orders")).containsExactly("O1", "O3", "O5");
-            assertThat(reasons(db)).containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00",
-                    "orders|UNKNOWN_REFERENCE|customer_id|C9");
-            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 1),
-                    new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
+            assertThat(reasons(db)).containsExactly("orders|UNKNOWN_REFERENCE|customer_id|C9");
+            assertThat(QueryRows.of(db, "SELECT entity, line, column_name, reason FROM set_aside", "|", ""))
+                    .containsExactly("customers|4|created_at|later_than_business_date");
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 0,
+                    java.util.Map.of("later_than_business_date", 1L)), new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
             // the first night read every row: all of the quarantine is tonight's
             assertThat(reasons(db, "quarantine_tonight")).isEqualTo(reasons(db));
             assertThat(reasons(db, "quarantine_carried")).isEmpty();
@@ -134,16 +135,15 @@ class IncrementalValidationTest {
 
     /**
      * The reject threshold of an incremental source judges tonight's delta, and its message names
-     * tonight's reasons and lines only. Night 1 (2026-03-01) quarantines C3 (FUTURE_DATE);
-     * night 2 (2026-03-05, C3 still in the future) lands C5, referred by the unknown C8. With a
-     * threshold of 0 rows, by hand: 1 of 1 delta row quarantined, reason UNKNOWN_REFERENCE
-     * referrer_customer_id, example line 2 (C5's); C3's FUTURE_DATE is carried and
-     * must not appear.
+     * tonight's reasons and lines only. Night 1 (2026-03-01) quarantines C3 (BAD_TYPE: 30 February);
+     * night 2 (2026-03-05) lands C5, referred by the unknown C8. With a threshold of 0 rows, by
+     * hand: 1 of 1 delta row quarantined, reason UNKNOWN_REFERENCE referrer_customer_id, example
+     * line 2 (C5's); C3's BAD_TYPE is carried and must not appear.
      */
     @Test
     void thresholdMessageNamesTonightsDeltaNotTheCarriedQuarantine() throws Exception {
         Path landing = Files.createDirectories(tmp.resolve("landing"));
-        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + C3);
+        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + "C3,Cid,2026-02-30 09:00:00,\n");
         String sources = "  customers: {path: " + landing.resolve("customers-*.csv") + ", incremental: {files: new}}\n";
         JobConfig lenient = config(tmp.resolve("lenient.yaml"), tmp.resolve("out"), sources);
         try (Connection db = Db.inMemory()) {
@@ -158,13 +158,13 @@ class IncrementalValidationTest {
             assertThat(reasons(db, "quarantine_tonight"))
                     .containsExactly("customers|UNKNOWN_REFERENCE|referrer_customer_id|C8");
             assertThat(reasons(db, "quarantine_carried"))
-                    .containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00");
+                    .containsExactly("customers|BAD_TYPE|created_at|2026-02-30 09:00:00");
             assertThatThrownBy(() -> QuarantinePolicy.enforce(db, strict, audits))
                     .isInstanceOf(QuarantineThresholdException.class)
                     .hasMessageContaining("customers (customers-*.csv): 1 of 1 rows quarantined (100.0%)")
                     // raw text is the row rebuilt in the contract's column order (as for any source)
                     .hasMessageContaining("top reasons: UNKNOWN_REFERENCE referrer_customer_id x1; e.g. line 2: \"C5,Fay,")
-                    .hasMessageNotContaining("FUTURE_DATE");
+                    .hasMessageNotContaining("BAD_TYPE");
         }
     }
 
