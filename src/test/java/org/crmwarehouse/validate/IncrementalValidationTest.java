@@ -168,6 +168,49 @@ class IncrementalValidationTest {
         }
     }
 
+    /**
+     * Issue 14: a row set aside as later is loaded by the night of its date, and the watermark
+     * never passes the business date. A cumulative export read by an updated_at watermark holds,
+     * on the night of 2026-03-31, C1 (2026-03-01) and C2 (created and stamped 2026-04-02 08:00,
+     * set aside). On 2026-04-01 the export also holds C3, changed 2026-04-01 10:00: with the
+     * watermark at C2's stamp (before issue 14) C3 was skipped for good; capped at 2026-04-01
+     * 00:00 it is read, and C2 with it, still set aside. On 2026-04-02 (watermark 2026-04-02
+     * 00:00) the delta is C2 alone, and it loads. Worked by hand.
+     */
+    @Test
+    void issue14SetAsideRowsLoadOnTheirNightAndTheWatermarkStopsAtTheBusinessDate() throws Exception {
+        Path export = tmp.resolve("customers.csv");
+        String header = "customer_id,name,created_at,updated_at\n";
+        String c1 = "C1,Ann,2026-03-01 09:00:00,2026-03-01 09:00:00\n";
+        String c2 = "C2,Bob,2026-04-02 08:00:00,2026-04-02 08:00:00\n";
+        Files.writeString(export, header + c1 + c2);
+        JobConfig inc = config(tmp.resolve("inc.yaml"), tmp.resolve("out"), "  customers: {path: " + export
+                + ", incremental: {watermark: updated_at}}\n");
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 3, 31));
+            assertThat(valid(db, "customers")).containsExactly("C1");
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 2, 1, 0,
+                    java.util.Map.of("later_than_business_date", 1L)));
+        }
+        try (Connection s = Db.openReadOnly(inc.stateFolder().resolve("sources.duckdb"))) {
+            assertThat(Db.queryStrings(s, "SELECT watermark FROM _watermarks")).containsExactly("2026-04-01 00:00:00");
+        }
+        Files.writeString(export, header + c1 + c2 + "C3,Cai,2026-03-20 09:00:00,2026-04-01 10:00:00\n");
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 4, 1));
+            assertThat(valid(db, "customers")).containsExactly("C1", "C3");
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 2, 1, 0,
+                    java.util.Map.of("later_than_business_date", 1L)));
+        }
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 4, 2));
+            assertThat(valid(db, "customers")).containsExactly("C1", "C2", "C3");
+            assertThat(QueryRows.of(db, "SELECT count(*) FROM set_aside", "|", "")).containsExactly("0");
+            // the watermark is now 2026-04-02 00:00: tonight's delta is C2 alone
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 1, 1, 0));
+        }
+    }
+
     private static JobConfig config(Path file, Path output, String sources) throws Exception {
         return config(file, output, sources, "\"100%\"");
     }
