@@ -958,4 +958,90 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT count(*) FROM quarantine")).containsExactly("0");
         assertThat(auditWithSetAside("customers")).isEqualTo("4|1|0|3");
     }
+
+    /** Customers in a charset DuckDB cannot read, declared: transcoded in Java, loaded exactly. */
+    private Connection customersNight(byte[] file, String spec) throws Exception {
+        Files.write(tmp.resolve("people.csv"), file);
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\noutput: " + tmp.resolve("out") + "\nsources:\n"
+                + "  customers: " + spec + "\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        return db;
+    }
+
+    /**
+     * A GB18030 export (what Chinese Excel writes) with Chinese names, one of them holding 𠮷
+     * (U+20BB7, outside the BMP: four bytes in GB18030), loads exactly the text it encodes: the
+     * names compared with the same text written in Java, and line numbers stay the file's (the
+     * row without created_at is quarantined on line 4). gbk and windows-1252 are read the same way.
+     */
+    @Test
+    void issue14DeclaredGb18030LoadsExactly() throws Exception {
+        java.nio.charset.Charset gb18030 = java.nio.charset.Charset.forName("GB18030");
+        assertThat("\uD842\uDFB7".getBytes(gb18030)).hasSize(4); // 𠮷: a four-byte GB18030 character
+        String text = "customer_id,name,created_at,city\n"
+                + "C1,张三,2025-01-01 09:00:00,北京\n"
+                + "C2,吉田\uD842\uDFB7子,2025-01-02 09:00:00,\"上海, 浦东\"\n"
+                + "C3,王五,,广州\n"
+                + "C4,李四,2025-01-03 09:00:00,深圳\n";
+        customersNight(text.getBytes(gb18030), "{path: people.csv, encoding: gb18030}");
+        assertThat(rows("SELECT customer_id, name, city, _line FROM valid_customers ORDER BY 1")).containsExactly(
+                "C1|张三|北京|2", "C2|吉田\uD842\uDFB7子|上海, 浦东|3", "C4|李四|深圳|5");
+        assertThat(rows("SELECT line, column_name, reason_code FROM quarantine")).containsExactly(
+                "4|created_at|MISSING_REQUIRED");
+        assertThat(auditWithSetAside("customers")).isEqualTo("4|3|1|0");
+        // the transcoded copy lived in the night's work folder only while it was read
+        assertThat(tmp.resolve("out/work")).isDirectory();
+        try (var left = Files.walk(tmp.resolve("out/work"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+        db.close();
+
+        String gbk = "customer_id,name,created_at\nC1,张三,2025-01-01 09:00:00\nC2,欧阳娜娜,2025-01-02 09:00:00\n";
+        customersNight(gbk.getBytes("GBK"), "{path: people.csv, encoding: GBK}");
+        assertThat(rows("SELECT name FROM valid_customers ORDER BY 1")).containsExactly("张三", "欧阳娜娜");
+        db.close();
+
+        String latin = "customer_id,name,created_at\nC1,Café Müller €,2025-01-01 09:00:00\n";
+        customersNight(latin.getBytes("windows-1252"), "{path: people.csv, encoding: windows-1252}");
+        assertThat(rows("SELECT name FROM valid_customers")).containsExactly("Café Müller €");
+    }
+
+    /**
+     * An undeclared GBK export fails with one short line naming the file, the line of the first
+     * byte that is not UTF-8 and the encoding: key, instead of a MALFORMED_ROW per line (2,000
+     * here) and a threshold message of kilobytes. By hand: lines 2-3 are ASCII, line 4 starts with
+     * 张 = D5 C5 in GBK, and D5 C5 is no UTF-8 sequence (C5 is not a continuation byte).
+     */
+    @Test
+    void issue14UndeclaredGbkIsOneLine() throws Exception {
+        StringBuilder text = new StringBuilder("customer_id,name,created_at\nC0,Ann,2025-01-01 09:00:00\n"
+                + "C00,Bob,2025-01-01 09:00:00\n");
+        for (int i = 1; i <= 2_000; i++) {
+            text.append("C").append(i).append(",张三").append(i).append(",2025-01-01 09:00:00\n");
+        }
+        Path file = tmp.resolve("people.csv");
+        assertThatThrownBy(() -> customersNight(text.toString().getBytes("GBK"), "{path: people.csv}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("people.csv: " + file + " is not UTF-8 text (line 4: byte D5); declare its encoding for "
+                        + "this source, e.g. encoding: gb18030 for a Chinese export (GBK), windows-1252, shift_jis");
+    }
+
+    /** A declared encoding the bytes do not follow, or one Java does not know: one line each. */
+    @Test
+    void issue14BadBytesInTheDeclaredEncodingOrAnUnknownEncoding() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("customer_id,name,created_at\nC1,张三,2025-01-01 09:00:00\n".getBytes("GB18030"));
+        bytes.writeBytes(new byte[] {'C', '2', ',', (byte) 0xFF, ',', '\n'});
+        Path file = tmp.resolve("people.csv");
+        assertThatThrownBy(() -> customersNight(bytes.toByteArray(), "{path: people.csv, encoding: gb18030}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("people.csv: " + file + ": line 3 holds bytes FF that are not gb18030 (encoding: "
+                        + "gb18030); check the encoding: key, or the file");
+        assertThatThrownBy(() -> customersNight(bytes.toByteArray(), "{path: people.csv, encoding: klingon}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessageStartingWith("people.csv: " + file + ": encoding: klingon is not a character set");
+    }
 }
