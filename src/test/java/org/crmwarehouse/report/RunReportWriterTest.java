@@ -50,4 +50,30 @@ class RunReportWriterTest {
                 "\"unknownColumns\" : [ { \"entity\" : \"orders\", \"source\" : \"orders.csv\", \"columns\" : [ "
                         + "\"colour\", \"note\" ] } ]");
     }
+
+    // issue 14, as-of replays
+
+    /** Rows set aside are a column of the sources table and a section per source, reason and column, and in the JSON. */
+    @Test
+    void setAsideRowsAreCountedPerSourceReasonAndColumn() throws Exception {
+        RunReport r = report(List.of(), List.of());
+        assertThat(new RunReportWriter().summary(r)).doesNotContain("Set aside, not loaded");
+        RunReport replay = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                List.of(new SourceAudit("orders", "orders.csv", 10, 6, 1, java.util.Map.of("later_than_business_date", 3L))),
+                r.quarantine(), r.quarantineCarried(), r.tables(), true, r.outputs(), List.of(),
+                List.of(new RunReport.SetAsideCount("orders", "orders.csv", "later_than_business_date", "order_time", 2),
+                        new RunReport.SetAsideCount("orders", "orders.csv", "later_than_business_date", "customer_id", 1)));
+        String text = new RunReportWriter().summary(replay);
+        assertThat(text).containsPattern("orders \\(orders.csv\\) +10 +6 +1 +3\n")
+                .contains("read = loaded + quarantined + set aside")
+                .contains("\nSet aside, not loaded and not quarantined (later than the business date")
+                .containsPattern("  orders \\(orders.csv\\) +later_than_business_date +order_time +2\n")
+                .containsPattern("  orders \\(orders.csv\\) +later_than_business_date +customer_id +1\n");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("report");
+        new RunReportWriter().write(replay, dir.resolve("r.json"), dir.resolve("r.txt"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("r.json")))
+                .containsIgnoringWhitespaces("\"setAside\" : { \"later_than_business_date\" : 3 }")
+                .containsIgnoringWhitespaces("{ \"entity\" : \"orders\", \"source\" : \"orders.csv\", \"reason\" : "
+                        + "\"later_than_business_date\", \"columnName\" : \"order_time\", \"rows\" : 2 }");
+    }
 }
