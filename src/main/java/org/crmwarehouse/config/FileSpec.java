@@ -10,7 +10,8 @@ import java.util.List;
  * @param delimiter CSV field delimiter (default ",")
  * @param header    whether the CSV file starts with a header row (default true)
  * @param columns   column names for a CSV file without header
- * @param encoding  CSV character set: utf-8 (default), utf-16 or latin-1
+ * @param encoding  CSV character set: utf-8 (default), utf-16, latin-1 (read by DuckDB), or any other
+ *                  charset Java knows, such as gb18030 (transcoded to UTF-8 first: extract/TextEncoding)
  * @param quote     CSV quote character (default '"')
  * @param dateFormat      strptime pattern for DATE columns (default ISO yyyy-mm-dd)
  * @param timestampFormat strptime pattern for TIMESTAMP columns (default ISO)

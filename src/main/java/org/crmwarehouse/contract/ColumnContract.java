@@ -3,7 +3,12 @@ package org.crmwarehouse.contract;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** One column of a contract entity and the rules its values must satisfy. */
+/**
+ * One column of a contract entity and the rules its values must satisfy. {@code asOf}: the column
+ * dates the row itself, so a row later than the business date is set aside, not quarantined;
+ * {@code notFuture}: a value later than the business date is a bad value (FUTURE_DATE). Both use
+ * the one rule of {@code ContractValidator#laterThan}.
+ */
 public record ColumnContract(
         String name,
         ColumnType type,
@@ -13,6 +18,7 @@ public record ColumnContract(
         BigDecimal min,
         BigDecimal max,
         boolean notFuture,
+        boolean asOf,
         Reference references,
         String description) {
 

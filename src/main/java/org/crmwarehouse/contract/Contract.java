@@ -27,7 +27,7 @@ public final class Contract {
     private static final Set<String> ENTITY_KEYS = Set.of("description", "columns", "row_rules");
     private static final Set<String> ROW_RULE_KEYS = Set.of("column", "reason", "invalid_when", "detail");
     private static final Set<String> COLUMN_KEYS = Set.of("name", "type", "required", "key", "allowed", "min", "max",
-            "not_future", "references", "description");
+            "not_future", "as_of", "references", "description");
 
     private final Map<String, EntityContract> entities;
     private final List<String> order;
@@ -72,6 +72,7 @@ public final class Contract {
                         c.has("min") ? new BigDecimal(c.get("min").asString()) : null,
                         c.has("max") ? new BigDecimal(c.get("max").asString()) : null,
                         c.path("not_future").asBoolean(false),
+                        c.path("as_of").asBoolean(false),
                         c.has("references") ? ColumnContract.Reference.parse(c.get("references").asString()) : null,
                         c.path("description").asString("")));
             }
@@ -111,6 +112,10 @@ public final class Contract {
     private void checkReferences() {
         for (EntityContract e : entities.values()) {
             for (ColumnContract c : e.columns()) {
+                if ((c.asOf() || c.notFuture()) && !c.type().isTemporal()) {
+                    throw new IllegalStateException("contract column " + e.name() + "." + c.name()
+                            + ": as_of and not_future apply to DATE and TIMESTAMP columns only");
+                }
                 if (c.references() != null) {
                     EntityContract target = entities.get(c.references().entity());
                     if (target == null || target.column(c.references().column()).isEmpty()) {

@@ -105,8 +105,12 @@ public final class IncrementalExtractor {
         Db.execute(db, "CREATE OR REPLACE TABLE _delta_keyed AS SELECT " + keyText + " AS _key, " + deleted
                 + " AS _deleted, * FROM " + delta + " QUALIFY row_number() OVER (PARTITION BY _key "
                 + "ORDER BY _file DESC, _line DESC) = 1");
-        String newWatermark = watermark == null ? null : Db.queryStrings(db, "SELECT max(" + watermark
-                + ")::VARCHAR FROM " + delta).get(0);
+        // never past the business date: a row stamped later (an as-of replay over a later export, a
+        // clock ahead) is read again the next nights, so rows landing later with earlier stamps are
+        // not skipped, and the night of its date still reads it
+        String newWatermark = watermark == null ? null : Db.queryStrings(db, "SELECT CAST(least(max(" + watermark
+                + "), " + org.crmwarehouse.validate.AsOf.endOfBusinessDate(businessDate) + ") AS VARCHAR) FROM " + delta
+                + " HAVING max(" + watermark + ") IS NOT NULL").stream().findFirst().orElse(null);
 
         List<String> deletionFiles = new ArrayList<>();
         List<String> deletionTables = new ArrayList<>();

@@ -1,7 +1,9 @@
 package org.crmwarehouse.extract;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ public final class SourceExtractor {
     public static final String UNKNOWN_COLUMNS = "extract_unknown_columns";
 
     private final Contract contract;
+    /** Where CSV files in a charset DuckDB cannot read are transcoded to UTF-8 (the night's work folder). */
+    private Path transcodeFolder;
 
     public SourceExtractor(Contract contract) {
         this.contract = contract;
@@ -44,6 +48,7 @@ public final class SourceExtractor {
     /** The business date names the night's delta of incremental sources (their changed keys). */
     public List<ExtractAudit> extract(Connection db, JobConfig config, java.time.LocalDate businessDate)
             throws SQLException {
+        transcodeFolder = config.workFolder(businessDate).resolve("transcoded");
         Db.execute(db, "CREATE OR REPLACE TABLE extract_rejects (entity VARCHAR, source VARCHAR, line BIGINT, "
                 + "column_name VARCHAR, reason_code VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
         Db.execute(db, "CREATE OR REPLACE TABLE " + UNKNOWN_COLUMNS + " (entity VARCHAR, source VARCHAR, "
@@ -311,22 +316,61 @@ public final class SourceExtractor {
     private FileCounts readFile(Connection db, FileSpec file, String table, String entity, String source,
             Projection projection) throws SQLException {
         InputFileCheck.check(file, source);
+        String where = source + ": " + file.path();
+        FileSpec read = file;
+        Path transcoded = null;
         try {
             if (file.format() != FileSpec.FileFormat.PARQUET && Files.size(file.path()) == 0) {
                 return null;
             }
-            FileCounts counts = switch (file.format()) {
-                case CSV -> readCsv(db, file, table, entity, source, projection);
-                case JSONL -> readJsonLines(db, file, table, entity, source, projection);
-                case PARQUET -> readParquet(db, file, table, projection);
+            if (file.format() == FileSpec.FileFormat.CSV) {
+                Charset charset = TextEncoding.charset(file.encoding(), where);
+                if (TextEncoding.duckDbName(charset) == null) {
+                    Path folder = transcodeFolder != null ? transcodeFolder
+                            : Path.of(System.getProperty("java.io.tmpdir"), "crm-warehouse-transcoded");
+                    Files.createDirectories(folder);
+                    transcoded = folder.resolve(table + ".utf8.csv");
+                    TextEncoding.toUtf8(file.path(), charset, transcoded, where);
+                    read = new FileSpec(transcoded, file.format(), file.delimiter(), file.header(), file.columns(),
+                            "utf-8", file.quote(), file.dateFormat(), file.timestampFormat());
+                }
+            }
+            FileCounts counts = switch (read.format()) {
+                case CSV -> readCsv(db, read, table, entity, source, projection);
+                case JSONL -> readJsonLines(db, read, table, entity, source, projection);
+                case PARQUET -> readParquet(db, read, table, projection);
             };
             long withNul = rejectNulBytes(db, table, entity, source);
             return new FileCounts(counts.rows() - withNul, counts.malformed() + withNul);
         } catch (IOException e) {
             throw new ExtractException(file.path() + ": cannot be read: " + e.getMessage(), e);
         } catch (SQLException e) {
+            requireUtf8(file, read, where); // an undeclared GBK header can stop the sniffer itself
             throw new ExtractException(file.path() + ": cannot be read as " + file.format().name().toLowerCase(Locale.ROOT)
                     + ": " + firstLine(e), e);
+        } finally {
+            if (transcoded != null) {
+                try {
+                    Files.deleteIfExists(transcoded);
+                } catch (IOException e) {
+                    log.warn("[extract] cannot delete the transcoded copy {}: {}", transcoded, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * A CSV file read as UTF-8 (not transcoded) that is in another encoding as a whole fails with
+     * one line naming it, the first bad byte's line and the encoding: key (TextEncoding#notUtf8).
+     */
+    private static void requireUtf8(FileSpec file, FileSpec read, String where) {
+        if (file.format() != FileSpec.FileFormat.CSV || read != file
+                || !TextEncoding.charset(file.encoding(), where).equals(java.nio.charset.StandardCharsets.UTF_8)) {
+            return;
+        }
+        TextEncoding.BadByte bad = TextEncoding.notUtf8(file.path());
+        if (bad != null) {
+            throw TextEncoding.undeclared(where, bad);
         }
     }
 
@@ -432,6 +476,10 @@ public final class SourceExtractor {
             // read again with the columns already known, so that row is rejected instead.
             Db.execute(db, "CREATE OR REPLACE TABLE " + table + " AS SELECT " + select + " FROM "
                     + FileReadSql.csvWithColumns(readable, fileColumns, rejects, scans));
+        }
+        if (Db.queryLong(db, "SELECT count(*) FROM " + rejects + " WHERE error_type = 'INVALID ENCODING'") > 1) {
+            // only then is the file scanned: a whole file in another encoding is one error, not a row per line
+            requireUtf8(file, file, source + ": " + file.path());
         }
         long malformed = LineNumbering.apply(db, scan, file, fileColumns, table, rejects, entity, source);
         long rows = Db.queryLong(db, "SELECT count(*) FROM " + table);

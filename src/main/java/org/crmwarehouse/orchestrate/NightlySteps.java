@@ -8,7 +8,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.crmwarehouse.extract.SourceExtractor;
 import org.crmwarehouse.publish.Publisher;
 import org.crmwarehouse.report.RunReport;
@@ -64,8 +67,9 @@ public final class NightlySteps {
     public String report(RunContext run, JobExecution execution) throws Exception {
         RunReport report;
         try (Connection db = Db.openReadOnly(run.workDatabase())) {
-            List<SourceAudit> sources = sourceAudits(db);
-            boolean reconciled = sources.stream().allMatch(a -> a.rowsRead() == a.rowsLoaded() + a.rowsQuarantined());
+            List<RunReport.SetAsideCount> setAside = setAsideCounts(db);
+            List<SourceAudit> sources = sourceAudits(db, setAside);
+            boolean reconciled = sources.stream().allMatch(SourceAudit::reconciles);
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
             }
@@ -89,7 +93,7 @@ public final class NightlySteps {
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
                             run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()),
-                    unknownColumns(db));
+                    unknownColumns(db), setAside);
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
@@ -97,18 +101,19 @@ public final class NightlySteps {
     }
 
     /**
-     * The sources' accounting from audit_sources, with their lines and the lines set aside by
-     * reason; a work database validated by an earlier version has no line counts (one line a row).
+     * The sources' accounting from audit_sources: records, the records set aside by reason (from
+     * {@code setAside}), lines and the lines set aside by reason ({@code audit_set_aside_lines}). A
+     * work database validated by an earlier version has no line counts (one line a row).
      */
-    static List<SourceAudit> sourceAudits(Connection db) throws SQLException {
+    static List<SourceAudit> sourceAudits(Connection db, List<RunReport.SetAsideCount> setAside) throws SQLException {
         boolean lines = Db.columnsOf(db, "SELECT * FROM audit_sources").contains("physical_lines")
-                && Db.tableExists(db, "audit_set_aside");
-        java.util.Map<String, java.util.Map<String, Long>> setAside = new java.util.HashMap<>();
+                && Db.tableExists(db, ContractValidator.AUDIT_SET_ASIDE_LINES);
+        Map<String, Map<String, Long>> linesSetAside = new HashMap<>();
         if (lines) {
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT entity, source, reason, lines FROM audit_set_aside")) {
+                    "SELECT entity, source, reason, lines FROM " + ContractValidator.AUDIT_SET_ASIDE_LINES)) {
                 while (rs.next()) {
-                    setAside.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2), k -> new java.util.TreeMap<>())
+                    linesSetAside.computeIfAbsent(rs.getString(1) + "\u0000" + rs.getString(2), k -> new TreeMap<>())
                             .put(rs.getString(3), rs.getLong(4));
                 }
             }
@@ -118,11 +123,16 @@ public final class NightlySteps {
                 + "rows_loaded, rows_quarantined" + (lines ? ", physical_lines, header_lines, lines_loaded, "
                 + "lines_quarantined" : "") + " FROM audit_sources")) {
             while (rs.next()) {
+                String entity = rs.getString(1);
+                String source = rs.getString(2);
+                Map<String, Long> reasons = new TreeMap<>();
+                setAside.stream().filter(a -> a.entity().equals(entity) && a.source().equals(source))
+                        .forEach(a -> reasons.merge(a.reason(), a.rows(), Long::sum));
                 sources.add(lines
-                        ? new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        ? new SourceAudit(entity, source, rs.getLong(3), rs.getLong(4), rs.getLong(5), reasons,
                                 rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
-                                setAside.getOrDefault(rs.getString(1) + "\u0000" + rs.getString(2), java.util.Map.of()))
-                        : new SourceAudit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                                linesSetAside.getOrDefault(entity + "\u0000" + source, Map.of()))
+                        : new SourceAudit(entity, source, rs.getLong(3), rs.getLong(4), rs.getLong(5), reasons));
             }
         }
         return sources;
@@ -135,6 +145,22 @@ public final class NightlySteps {
     static boolean hasTonightViews(Connection db) throws SQLException {
         return Db.queryLong(db, "SELECT count(*) FROM duckdb_views() WHERE view_name IN ('quarantine_tonight', "
                 + "'quarantine_carried')") == 2;
+    }
+
+    /** Rows set aside per source, reason and column, as validate counted them (none in an older work database). */
+    static List<RunReport.SetAsideCount> setAsideCounts(Connection db) throws SQLException {
+        List<RunReport.SetAsideCount> counts = new ArrayList<>();
+        if (!Db.tableExists(db, ContractValidator.AUDIT_SET_ASIDE)) {
+            return counts;
+        }
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, source, reason, "
+                + "column_name, rows FROM " + ContractValidator.AUDIT_SET_ASIDE + " ORDER BY 1, 2, 5 DESC, 3, 4")) {
+            while (rs.next()) {
+                counts.add(new RunReport.SetAsideCount(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5)));
+            }
+        }
+        return counts;
     }
 
     /** Columns beyond the contract per source, as extract recorded them (none in an older work database). */

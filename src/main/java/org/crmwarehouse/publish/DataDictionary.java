@@ -175,6 +175,9 @@ public final class DataDictionary {
                 if (c.notFuture()) {
                     rules.add("not after the business date");
                 }
+                if (c.asOf()) {
+                    rules.add("dates the row: a row later than the business date is set aside until its night");
+                }
                 if (c.references() != null) {
                     rules.add("references " + c.references());
                 }

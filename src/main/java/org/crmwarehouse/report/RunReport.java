@@ -8,6 +8,9 @@ import org.crmwarehouse.validate.SourceAudit;
  * {@code quarantine} counts the rows quarantined from what the night read (reconciling with
  * {@code sources}); {@code quarantineCarried} the other rows of incremental sources' published
  * quarantine, which did not change tonight (still invalid, or invalid now that a parent left).
+ * {@code setAside}: the rows set aside from what the night read, per source, reason and column
+ * (reason later_than_business_date: not yet known on this night); each source's total is in
+ * {@code sources} (read = loaded + quarantined + set aside).
  */
 public record RunReport(
         String job,
@@ -21,10 +24,20 @@ public record RunReport(
         List<TableRows> tables,
         boolean reconciled,
         Outputs outputs,
-        List<UnknownColumns> unknownColumns) {
+        List<UnknownColumns> unknownColumns,
+        List<SetAsideCount> setAside) {
 
     public RunReport {
         unknownColumns = unknownColumns == null ? List.of() : List.copyOf(unknownColumns);
+        setAside = setAside == null ? List.of() : List.copyOf(setAside);
+    }
+
+    /** A report without rows set aside. */
+    public RunReport(String job, String configFile, String businessDate, long jobExecutionId, List<StepTime> steps,
+            List<SourceAudit> sources, List<QuarantineCount> quarantine, List<QuarantineCount> quarantineCarried,
+            List<TableRows> tables, boolean reconciled, Outputs outputs, List<UnknownColumns> unknownColumns) {
+        this(job, configFile, businessDate, jobExecutionId, steps, sources, quarantine, quarantineCarried, tables,
+                reconciled, outputs, unknownColumns, List.of());
     }
 
     /** A report without unknown columns. */
@@ -37,6 +50,10 @@ public record RunReport(
 
     /** Columns of one source that the entity does not have (so they were not loaded). */
     public record UnknownColumns(String entity, String source, List<String> columns) {
+    }
+
+    /** Rows of one source set aside for one reason, by the column that decided it. */
+    public record SetAsideCount(String entity, String source, String reason, String columnName, long rows) {
     }
 
     public record StepTime(String step, String status, double seconds) {

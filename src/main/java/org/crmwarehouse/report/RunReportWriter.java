@@ -24,16 +24,16 @@ public final class RunReportWriter {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d%n%n",
                 r.job(), r.businessDate(), r.jobExecutionId()));
-        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s %12s %12s%n", "Source", "read", "loaded",
-                "quarantined", "lines", "set aside"));
+        out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s %12s %12s %12s%n", "Source", "read", "loaded",
+                "quarantined", "set aside", "lines", "lines aside"));
         for (SourceAudit s : r.sources()) {
-            long setAside = s.linesSetAside().values().stream().mapToLong(Long::longValue).sum();
-            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d %,12d %,12d%n",
+            out.append(String.format(Locale.ROOT, "%-44s %,12d %,12d %,12d %,12d %,12d %,12d%n",
                     truncate(s.entity() + " (" + s.source() + ")", 44), s.rowsRead(), s.rowsLoaded(), s.rowsQuarantined(),
-                    s.physicalLines(), setAside));
+                    s.rowsSetAside(), s.physicalLines(), s.linesSetAsideTotal()));
         }
         out.append(r.reconciled()
-                ? "Every row read was loaded or quarantined (read = loaded + quarantined for every source).\n"
+                ? "Every row read was loaded, quarantined or set aside (read = loaded + quarantined + set aside for "
+                        + "every source).\n"
                 : "WARNING: row counts do not reconcile.\n");
         // lines: physical lines of the file; a record spanning 3 lines counts 3, a blank line is set aside
         List<SourceAudit> unreconciled = r.sources().stream().filter(s -> !s.linesReconcile()).toList();
@@ -44,9 +44,18 @@ public final class RunReportWriter {
                         .map(SourceAudit::entity).toList()) + ".\n");
         for (SourceAudit s : r.sources()) {
             if (!s.linesSetAside().isEmpty()) {
-                out.append("  set aside from ").append(s.entity()).append(": ").append(String.join(", ",
+                out.append("  lines set aside from ").append(s.entity()).append(": ").append(String.join(", ",
                         s.linesSetAside().entrySet().stream().map(e -> String.format(Locale.ROOT, "%,d %s",
                                 e.getValue(), e.getKey())).toList())).append('\n');
+            }
+        }
+        if (!r.setAside().isEmpty()) {
+            out.append("\nSet aside, not loaded and not quarantined (later than the business date: not yet known on this "
+                    + "night; the night of their date reads them):\n");
+            for (RunReport.SetAsideCount a : r.setAside()) {
+                out.append(String.format(Locale.ROOT, "  %-30s %-26s %-24s %,10d%n",
+                        truncate(a.entity() + " (" + a.source() + ")", 30), a.reason(),
+                        a.columnName() == null ? "" : a.columnName(), a.rows()));
             }
         }
         if (!r.unknownColumns().isEmpty()) {

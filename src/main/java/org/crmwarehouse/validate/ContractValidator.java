@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.crmwarehouse.config.FileSpec;
 import org.crmwarehouse.config.JobConfig;
@@ -25,15 +26,29 @@ import org.slf4j.LoggerFactory;
  * rows into {@code valid_<entity>} and puts every other row, with each reason, into
  * {@code quarantine}. All checks are generated SQL run by DuckDB over the whole table at once.
  *
- * <p>Order of checks: column rules first (required, type, allowed, range, future dates), then
- * duplicate keys among the rows that passed them (first line wins), then references against the
- * valid rows of the referenced entity. A row that fails any check is quarantined whole.
+ * <p>First, rows later than the business date (an {@code as_of} column after it, {@link AsOf}) are
+ * set aside into {@code set_aside}: not yet known on this night, so neither loaded nor quarantined
+ * nor counted against the reject threshold, whatever else is wrong with them (the night of their
+ * date checks them). Then column rules (required, type, allowed, range, future values), duplicate
+ * keys among the rows that passed them (first line wins), and references against the valid rows
+ * of the referenced entity; a reference to a row that was set aside sets the referencing row
+ * aside too (it loads on the night its parent does, instead of being quarantined as
+ * UNKNOWN_REFERENCE). A row that fails any check is quarantined whole.
  *
  * <p>An incremental source is validated by its delta instead ({@link IncrementalValidation}), with
  * the same checks ({@link #buildTyped}, {@link #check}) over the rows whose outcome may change.
  */
 public final class ContractValidator {
     private static final Logger log = LoggerFactory.getLogger(ContractValidator.class);
+
+    /** Rows set aside from what tonight read: one row per row, with the column and reason that decided it. */
+    public static final String SET_ASIDE = "set_aside";
+    /** Key values of the rows now set aside, per entity: references to them set the referencing row aside. */
+    static final String SET_ASIDE_KEYS = "set_aside_keys";
+    /** Set-aside rows per source, reason and column, for the run report. */
+    public static final String AUDIT_SET_ASIDE = "audit_set_aside";
+    /** Lines set aside per source and reason (blank lines; the lines of the records set aside). */
+    public static final String AUDIT_SET_ASIDE_LINES = "audit_set_aside_lines";
 
     private final Contract contract;
 
@@ -50,6 +65,11 @@ public final class ContractValidator {
         // among them go here too, for the threshold message and the run report
         Db.execute(db, "CREATE OR REPLACE TABLE quarantine_delta AS SELECT * FROM quarantine LIMIT 0");
         writeFunnelStages(db, config);
+        // rows set aside from what tonight read, and the key values of every row now set aside
+        // (which references look up)
+        Db.execute(db, "CREATE OR REPLACE TABLE " + SET_ASIDE + " (business_date DATE, entity VARCHAR, source VARCHAR, "
+                + "line BIGINT, column_name VARCHAR, reason VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR)");
+        Db.execute(db, "CREATE OR REPLACE TABLE " + SET_ASIDE_KEYS + " (entity VARCHAR, key_value VARCHAR)");
         List<SourceAudit> audits = new ArrayList<>();
         for (EntityContract entity : contract.inReferenceOrder()) {
             long started = System.nanoTime();
@@ -58,12 +78,13 @@ public final class ContractValidator {
                 audits.add(new IncrementalValidation(db, entity, source, config, businessDate).run());
                 continue;
             }
-            validateEntity(db, entity, source, config, businessDate);
+            long setAside = validateEntity(db, entity, source, config, businessDate);
             if (source != null) {
-                SourceAudit audit = audit(db, entity.name(), source.label());
+                SourceAudit audit = audit(db, entity.name(), source.label(), setAside);
                 audits.add(audit);
-                log.info("[validate] {}: {} read, {} loaded, {} quarantined ({} ms)", entity.name(), audit.rowsRead(),
-                        audit.rowsLoaded(), audit.rowsQuarantined(), (System.nanoTime() - started) / 1_000_000);
+                log.info("[validate] {}: {} read, {} loaded, {} quarantined, {} set aside as later than {} ({} ms)",
+                        entity.name(), audit.rowsRead(), audit.rowsLoaded(), audit.rowsQuarantined(), setAside,
+                        businessDate, (System.nanoTime() - started) / 1_000_000);
             }
         }
         if (Db.queryLong(db, "SELECT count(*) FROM duckdb_databases() WHERE database_name = "
@@ -72,28 +93,32 @@ public final class ContractValidator {
         }
         createTonightViews(db, config);
         for (String rawFile : config.raw().keySet()) {
-            audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString()));
+            audits.add(audit(db, "raw:" + rawFile, config.raw().get(rawFile).path().getFileName().toString(), 0));
         }
         Db.execute(db, "CREATE OR REPLACE TABLE audit_sources (entity VARCHAR, source VARCHAR, rows_read BIGINT, "
-                + "rows_loaded BIGINT, rows_quarantined BIGINT, physical_lines BIGINT, header_lines BIGINT, "
-                + "lines_loaded BIGINT, lines_quarantined BIGINT, lines_set_aside BIGINT)");
-        // lines set aside (not records: blank lines) per source and reason
-        Db.execute(db, "CREATE OR REPLACE TABLE audit_set_aside (entity VARCHAR, source VARCHAR, reason VARCHAR, "
-                + "lines BIGINT)");
+                + "rows_loaded BIGINT, rows_quarantined BIGINT, rows_set_aside BIGINT, physical_lines BIGINT, "
+                + "header_lines BIGINT, lines_loaded BIGINT, lines_quarantined BIGINT, lines_set_aside BIGINT)");
+        // lines set aside per source and reason: blank lines, and the lines of records set aside
+        Db.execute(db, "CREATE OR REPLACE TABLE " + AUDIT_SET_ASIDE_LINES + " (entity VARCHAR, source VARCHAR, "
+                + "reason VARCHAR, lines BIGINT)");
         for (SourceAudit a : audits) {
             String key = Sql.literal(a.entity()) + ", " + Sql.literal(a.source());
             Db.execute(db, "INSERT INTO audit_sources VALUES (" + key + ", " + a.rowsRead() + ", " + a.rowsLoaded() + ", "
-                    + a.rowsQuarantined() + ", " + a.physicalLines() + ", " + a.headerLines() + ", " + a.linesLoaded()
-                    + ", " + a.linesQuarantined() + ", " + a.totalSetAside() + ")");
+                    + a.rowsQuarantined() + ", " + a.rowsSetAside() + ", " + a.physicalLines() + ", " + a.headerLines()
+                    + ", " + a.linesLoaded() + ", " + a.linesQuarantined() + ", " + a.linesSetAsideTotal() + ")");
             for (Map.Entry<String, Long> aside : a.linesSetAside().entrySet()) {
-                Db.execute(db, "INSERT INTO audit_set_aside VALUES (" + key + ", " + Sql.literal(aside.getKey()) + ", "
-                        + aside.getValue() + ")");
+                Db.execute(db, "INSERT INTO " + AUDIT_SET_ASIDE_LINES + " VALUES (" + key + ", "
+                        + Sql.literal(aside.getKey()) + ", " + aside.getValue() + ")");
             }
         }
+        // the set-aside rows per source, reason and column (the run report lists them)
+        Db.execute(db, "CREATE OR REPLACE TABLE " + AUDIT_SET_ASIDE + " AS SELECT entity, source, reason, column_name, "
+                + "count(*) AS rows FROM " + SET_ASIDE + " GROUP BY ALL ORDER BY ALL");
         return audits;
     }
 
-    private void validateEntity(Connection db, EntityContract entity, SourceSpec source, JobConfig config,
+    /** Validates a full source (or an absent one: empty tables); returns the rows set aside. */
+    private long validateEntity(Connection db, EntityContract entity, SourceSpec source, JobConfig config,
             LocalDate businessDate) throws SQLException {
         String e = entity.name();
         FileSpec file = fileOf(source);
@@ -103,11 +128,27 @@ public final class ContractValidator {
         validColumns.addAll(entity.columnNames());
         Db.dropTableOrView(db, "valid_" + e); // a view if an earlier run of the night read it incrementally
         Db.execute(db, "CREATE TABLE valid_" + e + " AS SELECT " + String.join(", ", validColumns)
-                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)");
+                + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues UNION ALL SELECT _row FROM _later)");
         Db.execute(db, "INSERT INTO quarantine SELECT " + date(businessDate) + ", " + Sql.literal(e)
                 + ", t._source, t._line, i.column_name, i.reason_code, i.value, i.detail, t._raw_text "
                 + "FROM _issues i JOIN _typed t USING (_row) ORDER BY t._line, i.column_name");
-        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues");
+        Db.execute(db, "INSERT INTO " + SET_ASIDE + " SELECT " + date(businessDate) + ", " + Sql.literal(e)
+                + ", t._source, t._line, l.column_name, " + Sql.literal(AsOf.LATER_THAN_BUSINESS_DATE) + ", l.value, "
+                + "l.detail, t._raw_text FROM _later l JOIN _typed t USING (_row) ORDER BY t._line");
+        String key = singleKeyColumn(entity);
+        if (key != null) {
+            Db.execute(db, "INSERT INTO " + SET_ASIDE_KEYS + " SELECT " + Sql.literal(e) + ", CAST(" + key
+                    + " AS VARCHAR) FROM _typed WHERE _row IN (SELECT _row FROM _later)");
+        }
+        long setAside = Db.queryLong(db, "SELECT count(*) FROM _later");
+        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues; DROP TABLE _later");
+        return setAside;
+    }
+
+    /** The entity's key column when its key is one column (what references point at), else null. */
+    static String singleKeyColumn(EntityContract entity) {
+        List<ColumnContract> key = entity.keyColumns();
+        return key.size() == 1 ? key.get(0).name() : null;
     }
 
     /**
@@ -144,7 +185,7 @@ public final class ContractValidator {
             return c;
         }
         return new ColumnContract(c.name(), c.type(), c.required(), c.key(), config.funnelStages().names(), c.min(),
-                c.max(), c.notFuture(), c.references(), c.description());
+                c.max(), c.notFuture(), c.asOf(), c.references(), c.description());
     }
 
     static FileSpec fileOf(SourceSpec source) {
@@ -185,12 +226,25 @@ public final class ContractValidator {
         String e = entity.name();
         Db.execute(db, "CREATE OR REPLACE TEMP TABLE _issues (_row BIGINT, column_name VARCHAR, reason_code VARCHAR, "
                 + "value VARCHAR, detail VARCHAR)");
+        // one row per set-aside row, with the column that decided it
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _later (_row BIGINT, column_name VARCHAR, value VARCHAR, "
+                + "detail VARCHAR)");
+        for (ColumnContract c : entity.columns()) {
+            if (c.asOf()) {
+                Db.execute(db, "INSERT INTO _later SELECT _row, " + Sql.literal(c.name()) + ", " + c.name() + "__text, "
+                        + Sql.literal("later than business date " + businessDate) + " FROM _typed WHERE "
+                        + AsOf.later(c, c.name(), businessDate) + " AND " + c.name() + " < " + AFTER_LAST_DATE
+                        + " AND _row NOT IN (SELECT _row FROM _later)"); // year 10000 and later is OUT_OF_RANGE
+            }
+        }
+        String notSetAside = " AND _row NOT IN (SELECT _row FROM _later)";
         List<String> columnChecks = new ArrayList<>();
         for (ColumnContract c : entity.columns()) {
             columnChecks.addAll(columnChecks(withConfiguredStages(e, c, config), businessDate, config.earliestDate(), file));
         }
         if (!columnChecks.isEmpty()) {
-            Db.execute(db, "INSERT INTO _issues " + String.join("\nUNION ALL\n", columnChecks));
+            Db.execute(db, "INSERT INTO _issues SELECT * FROM (" + String.join("\nUNION ALL\n", columnChecks)
+                    + ") WHERE true" + notSetAside);
         }
         // rules over several columns judge only rows whose values are all valid on their own
         for (EntityContract.RowRule rule : entity.rowRules()) {
@@ -208,28 +262,62 @@ public final class ContractValidator {
             Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(keyList) + ", 'DUPLICATE_KEY', "
                     + keyText + ", 'key already on line ' || first_line FROM (SELECT _row, _line, " + keyList
                     + ", min(_line) OVER (PARTITION BY " + keyList + ") AS first_line, row_number() OVER (PARTITION BY "
-                    + keyList + " ORDER BY _line, _row) AS occurrence FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)) "
-                    + "WHERE occurrence > 1");
+                    + keyList + " ORDER BY _line, _row) AS occurrence FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)"
+                    + notSetAside + ") WHERE occurrence > 1");
         }
 
-        for (ColumnContract c : entity.columns()) {
-            if (c.references() == null) {
-                continue;
+        List<ColumnContract> references = entity.columns().stream().filter(c -> c.references() != null
+                && (c.references().entity().equals(e) || config.sources().containsKey(c.references().entity())))
+                .toList(); // a referenced entity that is not part of this job: nothing to check against
+        // references to set-aside rows first (all columns), so such a row is set aside, not quarantined;
+        // repeated while a self-reference finds rows set aside in the round before
+        long before = -1;
+        while (before != Db.queryLong(db, "SELECT count(*) FROM _later")) {
+            before = Db.queryLong(db, "SELECT count(*) FROM _later");
+            for (ColumnContract c : references) {
+                String setAsideKeys = setAsideKeys(entity, c);
+                if (setAsideKeys == null) {
+                    continue;
+                }
+                Db.execute(db, "INSERT INTO _later SELECT _row, " + Sql.literal(c.name()) + ", " + c.name() + ", "
+                        + Sql.literal("references " + c.references() + " set aside as later than business date "
+                                + businessDate) + " FROM _typed t WHERE " + c.name() + " IS NOT NULL AND _row NOT IN "
+                        + "(SELECT _row FROM _issues)" + notSetAside + " AND NOT EXISTS (SELECT 1 FROM "
+                        + validKeys(e, c, selfOutside) + " k(v) WHERE k.v = t." + c.name() + ") AND EXISTS (SELECT 1 FROM "
+                        + setAsideKeys + " k(v) WHERE k.v = t." + c.name() + ")");
             }
-            String target = c.references().entity();
-            boolean self = target.equals(e);
-            if (!self && !config.sources().containsKey(target)) {
-                continue; // nothing to check against: the referenced entity is not part of this job
-            }
-            String keys = self
-                    ? "(SELECT " + c.references().column() + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)"
-                            + (selfOutside == null ? "" : " UNION ALL " + selfOutside) + ")"
-                    : "(SELECT " + c.references().column() + " FROM valid_" + target + ")";
+        }
+        for (ColumnContract c : references) {
             Db.execute(db, "INSERT INTO _issues SELECT _row, " + Sql.literal(c.name()) + ", 'UNKNOWN_REFERENCE', "
                     + c.name() + ", " + Sql.literal("no " + c.references() + " with this value") + " FROM _typed t "
-                    + "WHERE " + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues) AND NOT EXISTS "
-                    + "(SELECT 1 FROM " + keys + " k(v) WHERE k.v = t." + c.name() + ")");
+                    + "WHERE " + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues)" + notSetAside
+                    + " AND NOT EXISTS (SELECT 1 FROM " + validKeys(e, c, selfOutside) + " k(v) WHERE k.v = t."
+                    + c.name() + ")");
         }
+    }
+
+    /** The values a reference may point at: the referenced entity's valid rows (for a self-reference, the rows checked now that passed so far). */
+    private static String validKeys(String e, ColumnContract c, String selfOutside) {
+        return c.references().entity().equals(e)
+                ? "(SELECT " + c.references().column() + " FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues) AND "
+                        + "_row NOT IN (SELECT _row FROM _later)" + (selfOutside == null ? "" : " UNION ALL " + selfOutside)
+                        + ")"
+                : "(SELECT " + c.references().column() + " FROM valid_" + c.references().entity() + ")";
+    }
+
+    /**
+     * The key values of the referenced entity's set-aside rows (for a self-reference, those set
+     * aside among the rows checked now), or null when the reference is not to a one-column key.
+     */
+    private static String setAsideKeys(EntityContract entity, ColumnContract c) {
+        if (c.references().entity().equals(entity.name())) {
+            return c.references().column().equals(singleKeyColumn(entity))
+                    ? "(SELECT CAST(" + c.references().column() + " AS VARCHAR) FROM _typed WHERE _row IN (SELECT _row "
+                            + "FROM _later))"
+                    : null;
+        }
+        return "(SELECT key_value FROM " + SET_ASIDE_KEYS + " WHERE entity = " + Sql.literal(c.references().entity())
+                + ")";
     }
 
     // The text a value must have before it is cast: a cast alone accepts more than the contract
@@ -345,25 +433,26 @@ public final class ContractValidator {
         }
         if (c.notFuture() && c.type().isTemporal()) {
             checks.add(select + "'FUTURE_DATE', " + textColumn + ", " + Sql.literal("after business date " + businessDate)
-                    + " FROM _typed WHERE CAST(" + n + " AS DATE) > " + date(businessDate) + " + INTERVAL 1 DAY AND "
-                    + n + " < " + AFTER_LAST_DATE); // year 10000 and later is OUT_OF_RANGE alone
+                    + " FROM _typed WHERE " + AsOf.later(c, n, businessDate) + " AND " + n + " < " + AFTER_LAST_DATE);
+            // year 10000 and later is OUT_OF_RANGE alone
         }
         return checks;
     }
 
     /**
      * Counts one source's rows. Loaded rows are counted in {@code valid_<entity>} and quarantined
-     * rows in {@code quarantine} (distinct lines), independently, so that read = loaded +
-     * quarantined is a real check that no row went missing between the two.
+     * rows in {@code quarantine} (distinct lines), independently of the rows set aside (counted
+     * by the validation), so that read = loaded + quarantined + set aside is a real check that no
+     * row went missing between them.
      */
-    private SourceAudit audit(Connection db, String entity, String source) throws SQLException {
+    private SourceAudit audit(Connection db, String entity, String source, long setAside) throws SQLException {
         if (entity.startsWith("raw:")) {
             long rows = Db.queryLong(db, "SELECT count(*) FROM rawfile_" + entity.substring(4));
             long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
                     + Sql.literal(entity));
             return withLines(db, new SourceAudit(entity, source, rows + malformed, rows, malformed),
                     "SELECT _line FROM rawfile_" + entity.substring(4),
-                    "SELECT line FROM extract_rejects WHERE entity = " + Sql.literal(entity));
+                    "SELECT line FROM extract_rejects WHERE entity = " + Sql.literal(entity), null);
         }
         long raw = Db.queryLong(db, "SELECT count(*) FROM raw_" + entity);
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE entity = "
@@ -373,13 +462,15 @@ public final class ContractValidator {
                 ? malformed + Db.queryLong(db, "SELECT count(DISTINCT line) FROM quarantine WHERE entity = "
                         + Sql.literal(entity) + " AND reason_code <> 'MALFORMED_ROW'")
                 // a mapping may repeat a source line (a join): then rows, not lines, are counted
-                : malformed + raw - loaded;
-        SourceAudit audit = withLines(db, new SourceAudit(entity, source, raw + malformed, loaded, quarantined),
-                "SELECT _line FROM valid_" + entity, "SELECT line FROM quarantine WHERE entity = " + Sql.literal(entity));
-        if (audit.rowsRead() != audit.rowsLoaded() + audit.rowsQuarantined()) {
+                : malformed + raw - loaded - setAside;
+        SourceAudit audit = withLines(db, new SourceAudit(entity, source, raw + malformed, loaded, quarantined,
+                setAside == 0 ? Map.of() : Map.of(AsOf.LATER_THAN_BUSINESS_DATE, setAside)),
+                "SELECT _line FROM valid_" + entity, "SELECT line FROM quarantine WHERE entity = " + Sql.literal(entity),
+                "SELECT line FROM " + SET_ASIDE + " WHERE entity = " + Sql.literal(entity));
+        if (!audit.reconciles()) {
             throw new IllegalStateException("row accounting does not reconcile for " + entity + ": read "
                     + audit.rowsRead() + " but loaded " + audit.rowsLoaded() + " + quarantined "
-                    + audit.rowsQuarantined());
+                    + audit.rowsQuarantined() + " + set aside " + audit.rowsSetAside());
         }
         if (!audit.linesReconcile()) {
             log.warn("[validate] line accounting does not reconcile for {}: {} physical lines, but {} header + {} loaded "
@@ -395,8 +486,8 @@ public final class ContractValidator {
      * several ({@code extract_multiline}, by start line). A source read without lines keeps one
      * line per row.
      */
-    private static SourceAudit withLines(Connection db, SourceAudit rows, String loadedLines, String quarantinedLines)
-            throws SQLException {
+    private static SourceAudit withLines(Connection db, SourceAudit rows, String loadedLines, String quarantinedLines,
+            String setAsideLines) throws SQLException {
         String e = Sql.literal(rows.entity());
         if (!Db.tableExists(db, "extract_lines")
                 || Db.queryLong(db, "SELECT count(*) FROM extract_lines WHERE entity = " + e) == 0) {
@@ -408,8 +499,17 @@ public final class ContractValidator {
         String extra = "SELECT coalesce(sum(lines - 1), 0) FROM extract_multiline WHERE entity = " + e + " AND line IN (";
         long loaded = rows.rowsLoaded() + Db.queryLong(db, extra + loadedLines + ")");
         long quarantined = rows.rowsQuarantined() + Db.queryLong(db, extra + quarantinedLines + ")");
+        Map<String, Long> setAside = new TreeMap<>();
+        if (blank > 0) {
+            setAside.put(SourceAudit.BLANK_LINE, blank);
+        }
+        if (setAsideLines != null && rows.rowsSetAside() > 0) {
+            // a record set aside is its lines: one, plus the extra lines of one that spans several
+            setAside.put(AsOf.LATER_THAN_BUSINESS_DATE, rows.rowsSetAside()
+                    + Db.queryLong(db, extra + setAsideLines + ")"));
+        }
         return new SourceAudit(rows.entity(), rows.source(), rows.rowsRead(), rows.rowsLoaded(), rows.rowsQuarantined(),
-                physical, header, loaded, quarantined, blank == 0 ? Map.of() : Map.of(SourceAudit.BLANK_LINE, blank));
+                rows.setAside(), physical, header, loaded, quarantined, setAside);
     }
 
     private static boolean rawLinesUnique(Connection db, String entity) throws SQLException {

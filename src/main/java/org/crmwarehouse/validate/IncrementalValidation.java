@@ -21,11 +21,13 @@ import org.slf4j.LoggerFactory;
  * Validates one incremental source by its delta. The state file of incremental sources
  * ({@code <output>/state/sources.duckdb}) keeps, beside the current raw rows, the validated state:
  * {@code valid_<entity>} (typed rows, as the validate step makes them, with {@code _key}) and
- * {@code quarantined_<entity>} (the quarantine rows of the keys now in quarantine).
+ * {@code quarantined_<entity>} (the quarantine rows of the keys now in quarantine) and
+ * {@code set_aside_<entity>} (the rows now set aside as later than the business date).
  *
  * <p>A night re-checks only the set R of keys whose outcome may have changed: the keys changed
- * since the last validated night ({@code _changes}), every key now in quarantine (a future date
- * may have become past, a missing parent may have arrived), and the valid rows whose reference is
+ * since the last validated night ({@code _changes}), every key now in quarantine (a missing parent
+ * may have arrived) or set aside (its date may have come: a row set aside tonight is loaded by the
+ * night of its date, whatever the watermark), and the valid rows whose reference is
  * no longer among the parent's valid rows (parent deleted or now invalid). R is then closed: valid
  * rows outside R whose typed key equals a key in R (a duplicate decided by line order), or whose
  * self-reference (customers.referrer_customer_id) no longer finds its row, join R until none is
@@ -83,7 +85,8 @@ public final class IncrementalValidation {
             Db.execute(db, "INSERT INTO _r SELECT _key FROM " + S + "." + e);
         } else {
             List<String> parts = new ArrayList<>(List.of("SELECT _key FROM " + S + "." + e
-                    + " WHERE _key IN (SELECT _key FROM _window)", "SELECT _key FROM " + S + ".quarantined_" + e));
+                    + " WHERE _key IN (SELECT _key FROM _window)", "SELECT _key FROM " + S + ".quarantined_" + e,
+                    "SELECT _key FROM " + S + ".set_aside_" + e));
             for (ColumnContract c : entity.columns()) {
                 String target = c.references() == null ? null : c.references().entity();
                 if (target == null || target.equals(e) || !config.sources().containsKey(target)) {
@@ -119,23 +122,30 @@ public final class IncrementalValidation {
         List<String> columns = new ArrayList<>(List.of("_key", "_source", "_line"));
         columns.addAll(entity.columnNames());
         String validRows = "SELECT " + String.join(", ", columns) + " FROM _typed WHERE _row NOT IN "
-                + "(SELECT _row FROM _issues)";
+                + "(SELECT _row FROM _issues UNION ALL SELECT _row FROM _later)";
         String quarantineRows = "SELECT t._key, t._source AS source, t._line AS line, i.column_name, i.reason_code, "
                 + "i.value, i.detail, t._raw_text AS raw_text FROM _issues i JOIN _typed t USING (_row)";
+        String key = ContractValidator.singleKeyColumn(entity);
+        String setAsideRows = "SELECT t._key, t._source AS source, t._line AS line, l.column_name, l.value, l.detail, "
+                + "t._raw_text AS raw_text, " + (key == null ? "NULL" : "CAST(t." + key + " AS VARCHAR)")
+                + " AS key_value FROM _later l JOIN _typed t USING (_row)";
         Db.execute(db, "CREATE TABLE IF NOT EXISTS " + S + ".valid_" + e + " AS " + validRows + " LIMIT 0");
         Db.execute(db, "CREATE TABLE IF NOT EXISTS " + S + ".quarantined_" + e + " AS " + quarantineRows + " LIMIT 0");
         // _typed and _issues are temp tables: copy them to the state file first, so that the
         // transaction writes to one database only
         Db.execute(db, "CREATE OR REPLACE TABLE " + S + "._new_valid AS " + validRows);
         Db.execute(db, "CREATE OR REPLACE TABLE " + S + "._new_quarantined AS " + quarantineRows);
+        Db.execute(db, "CREATE OR REPLACE TABLE " + S + "._new_set_aside AS " + setAsideRows);
         Db.execute(db, "CREATE OR REPLACE TABLE " + S + "._replaced AS SELECT _key FROM _r UNION SELECT _key FROM _window");
         String replaced = first ? "" : " WHERE _key IN (SELECT _key FROM " + S + "._replaced)";
         Db.execute(db, "BEGIN TRANSACTION");
         try {
             Db.execute(db, "DELETE FROM " + S + ".valid_" + e + replaced);
             Db.execute(db, "DELETE FROM " + S + ".quarantined_" + e + replaced);
+            Db.execute(db, "DELETE FROM " + S + ".set_aside_" + e + replaced);
             Db.execute(db, "INSERT INTO " + S + ".valid_" + e + " SELECT * FROM " + S + "._new_valid");
             Db.execute(db, "INSERT INTO " + S + ".quarantined_" + e + " SELECT * FROM " + S + "._new_quarantined");
+            Db.execute(db, "INSERT INTO " + S + ".set_aside_" + e + " SELECT * FROM " + S + "._new_set_aside");
             if (last != null) {
                 // changes before the previous validated night are needed by no rerun of it or of tonight
                 Db.execute(db, "DELETE FROM " + S + "._changes WHERE " + thisEntity + " AND business_date < DATE "
@@ -151,7 +161,8 @@ public final class IncrementalValidation {
         }
         long rechecked = Db.queryLong(db, "SELECT count(*) FROM _typed");
         Db.execute(db, "DROP TABLE " + S + "._new_valid; DROP TABLE " + S + "._new_quarantined; DROP TABLE " + S
-                + "._replaced; DROP TABLE _typed; DROP TABLE _issues; DROP TABLE _r; DROP TABLE _window");
+                + "._new_set_aside; DROP TABLE " + S + "._replaced; DROP TABLE _typed; DROP TABLE _issues; "
+                + "DROP TABLE _later; DROP TABLE _r; DROP TABLE _window");
 
         long copyStarted = System.nanoTime();
         // a view, not a copy: the transform step attaches the state read-only under the same name
@@ -170,22 +181,31 @@ public final class IncrementalValidation {
                 + delta + ")");
         Db.execute(db, "INSERT INTO quarantine_delta SELECT " + night + ", entity, source, line, column_name, reason_code, "
                 + "value, detail, raw_text FROM extract_rejects WHERE " + thisEntity);
+        // every key now set aside, for references; the rows of tonight's delta among them, for the report
+        Db.execute(db, "INSERT INTO " + ContractValidator.SET_ASIDE_KEYS + " SELECT " + Sql.literal(e) + ", key_value FROM "
+                + S + ".set_aside_" + e + " WHERE key_value IS NOT NULL");
+        Db.execute(db, "INSERT INTO " + ContractValidator.SET_ASIDE + " SELECT " + night + ", " + Sql.literal(e)
+                + ", source, line, column_name, " + Sql.literal(AsOf.LATER_THAN_BUSINESS_DATE) + ", value, detail, "
+                + "raw_text FROM " + S + ".set_aside_" + e + " WHERE _key IN " + delta + " ORDER BY line");
         long read = Db.queryLong(db, "SELECT count(*) FROM raw_" + e);
         long malformed = Db.queryLong(db, "SELECT count(DISTINCT line) FROM extract_rejects WHERE " + thisEntity);
         long loaded = Db.queryLong(db, "SELECT count(*) FROM " + S + ".valid_" + e + " WHERE _key IN " + delta);
         long quarantined = Db.queryLong(db, "SELECT count(DISTINCT _key) FROM " + S + ".quarantined_" + e
                 + " WHERE _key IN " + delta);
-        SourceAudit audit = new SourceAudit(e, source.label(), read + malformed, loaded, malformed + quarantined);
-        if (audit.rowsRead() != audit.rowsLoaded() + audit.rowsQuarantined()) {
+        long setAside = Db.queryLong(db, "SELECT count(DISTINCT _key) FROM " + S + ".set_aside_" + e
+                + " WHERE _key IN " + delta);
+        SourceAudit audit = new SourceAudit(e, source.label(), read + malformed, loaded, malformed + quarantined,
+                setAside == 0 ? java.util.Map.of() : java.util.Map.of(AsOf.LATER_THAN_BUSINESS_DATE, setAside));
+        if (!audit.reconciles()) {
             throw new IllegalStateException("row accounting does not reconcile for " + e + ": delta of " + read
                     + " row(s) + " + malformed + " malformed but loaded " + loaded + " + quarantined "
-                    + audit.rowsQuarantined());
+                    + audit.rowsQuarantined() + " + set aside " + setAside);
         }
         long stateValid = Db.queryLong(db, "SELECT count(*) FROM valid_" + e);
         long stateQuarantined = Db.queryLong(db, "SELECT count(DISTINCT _key) FROM " + S + ".quarantined_" + e);
-        log.info("[validate] {} incremental{}: delta {} row(s) ({} loaded, {} quarantined, {} malformed), {} row(s) "
+        log.info("[validate] {} incremental{}: delta {} row(s) ({} loaded, {} quarantined, {} malformed, {} set aside), {} row(s) "
                         + "re-checked in {} round(s); state {} valid + {} quarantined; copy to the work database {} ms "
-                        + "({} ms)", e, first ? " (first night: every row)" : "", read, loaded, quarantined, malformed,
+                        + "({} ms)", e, first ? " (first night: every row)" : "", read, loaded, quarantined, malformed, setAside,
                 rechecked, rounds, stateValid, stateQuarantined, copyMs, (System.nanoTime() - started) / 1_000_000);
         return audit;
     }
@@ -223,7 +243,8 @@ public final class IncrementalValidation {
             String target = c.references().column();
             parts.add("SELECT v._key FROM " + outside.replace(" WHERE ", " v WHERE ") + " AND v." + c.name()
                     + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM (SELECT " + target + " FROM _typed WHERE _row NOT IN "
-                    + "(SELECT _row FROM _issues WHERE reason_code <> 'UNKNOWN_REFERENCE') UNION ALL SELECT " + target
+                    + "(SELECT _row FROM _issues WHERE reason_code <> 'UNKNOWN_REFERENCE' UNION ALL SELECT _row FROM _later) "
+                    + "UNION ALL SELECT " + target
                     + " FROM " + outside + ") k(x) WHERE k.x = v." + c.name() + ")");
         }
         return String.join(" UNION ", parts);
@@ -255,5 +276,7 @@ public final class IncrementalValidation {
         Db.execute(db, IncrementalExtractor.CHANGES_DDL);
         Db.execute(db, "CREATE TABLE IF NOT EXISTS " + S + "._validated (entity VARCHAR, business_date DATE, "
                 + "validated_at TIMESTAMP)");
+        Db.execute(db, "CREATE TABLE IF NOT EXISTS " + S + ".set_aside_" + e + " (_key VARCHAR, source VARCHAR, "
+                + "line BIGINT, column_name VARCHAR, value VARCHAR, detail VARCHAR, raw_text VARCHAR, key_value VARCHAR)");
     }
 }

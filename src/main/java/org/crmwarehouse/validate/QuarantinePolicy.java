@@ -33,7 +33,8 @@ public final class QuarantinePolicy {
         List<String> failures = new ArrayList<>();
         for (SourceAudit audit : audits) {
             RejectThreshold threshold = config.rejectThresholdFor(audit.entity());
-            if (threshold.exceededBy(audit.rowsQuarantined(), audit.rowsRead())) {
+            // rows set aside (later than the business date) are not yet known: neither side counts them
+            if (threshold.exceededBy(audit.rowsQuarantined(), audit.rowsRead() - audit.rowsSetAside())) {
                 failures.add(describe(db, audit, threshold, config.sources().containsKey(audit.entity())
                         && config.sources().get(audit.entity()).rejectThreshold() != null));
             }
@@ -47,9 +48,10 @@ public final class QuarantinePolicy {
     private static String describe(Connection db, SourceAudit audit, RejectThreshold threshold, boolean own)
             throws SQLException {
         StringBuilder b = new StringBuilder();
+        long known = audit.rowsRead() - audit.rowsSetAside();
         b.append(audit.entity()).append(" (").append(audit.source()).append("): ")
-                .append(audit.rowsQuarantined()).append(" of ").append(audit.rowsRead()).append(" rows quarantined (")
-                .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * audit.rowsQuarantined() / audit.rowsRead()))
+                .append(audit.rowsQuarantined()).append(" of ").append(known).append(" rows quarantined (")
+                .append(String.format(Locale.ROOT, "%.1f%%", 100.0 * audit.rowsQuarantined() / known))
                 .append(") > reject_threshold ").append(threshold)
                 .append(own ? " (sources." + audit.entity() + ".reject_threshold)" : " (job-wide)");
         List<String> reasons = new ArrayList<>();
@@ -61,6 +63,9 @@ public final class QuarantinePolicy {
                 reasons.add(rs.getString(1) + (rs.getString(2) == null ? "" : " " + rs.getString(2)) + " x"
                         + rs.getLong(3));
             }
+        }
+        if (audit.rowsSetAside() > 0) {
+            b.append(" (").append(audit.rowsSetAside()).append(" more set aside as later than the business date)");
         }
         b.append("; top reasons: ").append(String.join(", ", reasons));
         List<String> examples = new ArrayList<>();

@@ -69,7 +69,7 @@ class NightlyEndToEndTest {
                 business_date: %s
                 output: out
                 repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
-                reject_threshold: "100%%"   # the golden fixture quarantines 8 of its 14 orders on purpose
+                reject_threshold: "100%%"   # the golden fixture quarantines 7 of its 14 orders on purpose (1 more set aside)
                 sources:
                   customers: {path: customers.csv}
                   orders: {path: orders.csv}
@@ -117,9 +117,10 @@ class NightlyEndToEndTest {
                 }
             }
         }
-        // Independent figures from the golden case: 9 quarantined lines (expected/quarantine.csv)
+        // Independent figures from the golden case: 8 quarantined lines (expected/quarantine.csv;
+        // the order dated 2027 is set aside since issue 14, expected/set_aside.csv)
         // and 3 (day, channel, salesperson) groups in expected/mart_daily_sales.csv.
-        assertThat(counts).containsEntry("quarantine", 9L);
+        assertThat(counts).containsEntry("quarantine", 8L);
         assertThat(counts).containsEntry("mart_daily_sales", lines(Path.of(
                 "src/test/resources/golden/daily_sales/expected/mart_daily_sales.csv")) - 1);
     }

@@ -55,7 +55,7 @@ final class ContractRules {
                         + "', header = true, delim = ',', quote = '\"', escape = '\"', columns = {" + cols
                         + "}, ignore_errors = true, strict_mode = true, null_padding = false)");
             }
-            String notAfter = "DATE '" + businessDate.plusDays(1) + "'";
+            String notAfter = "DATE '" + businessDate + "'"; // as_of and not_future: no slack (issue 14)
             for (Map.Entry<String, JsonNode> e : contract.get("entities").properties()) {
                 String t = e.getKey();
                 List<String> violations = new ArrayList<>();
@@ -81,7 +81,7 @@ final class ContractRules {
                     }
                     if (c.has("min")) violations.add(typed + " < " + c.get("min").asString());
                     if (c.has("max")) violations.add(typed + " > " + c.get("max").asString());
-                    if (c.path("not_future").asBoolean(false)) violations.add("CAST(" + typed + " AS DATE) > " + notAfter);
+                    if (c.path("not_future").asBoolean(false) || c.path("as_of").asBoolean(false)) violations.add("CAST(" + typed + " AS DATE) > " + notAfter);
                     if (c.has("references")) {
                         String[] ref = c.get("references").asString().split("\\.");
                         violations.add(col + " IS NOT NULL AND " + col + " NOT IN (SELECT \"" + ref[1] + "\" FROM " + ref[0]

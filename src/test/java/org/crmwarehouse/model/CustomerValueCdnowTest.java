@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole pipeline path of the customer-value models on the CDNOW 1/10 sample: the raw file is
  * written as a contract-shaped orders CSV (one order per record, quantity 1, unit price = dollars),
- * loaded, validated (records after the business date 1997-09-30 are quarantined as future orders,
- * which is exactly the calibration cut), summarised to (x, t_x, T) in SQL and fitted in the
+ * loaded, validated (records after the business date 1997-09-30 are set aside as later than it,
+ * which is exactly the calibration cut; cli/CdnowAsOfNightTest runs the shipped jobs/cdnow.yaml
+ * so), summarised to (x, t_x, T) in SQL and fitted in the
  * transform step. The estimates must match the published ones: BG/NBD (Fader, Hardie &amp; Lee
  * 2005, weeks) r 0.243, alpha 4.41, a 0.793, b 2.43, LL -9582.4; Gamma-Gamma (Fader &amp; Hardie
  * 2013) p 6.25, q 3.74, gamma 15.4. This is independent of the model unit tests, which build the

@@ -66,9 +66,9 @@ class RunReportWriterTest {
         RunReport withLines = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
                 List.of(orders), r.quarantine(), r.quarantineCarried(), r.tables(), true, r.outputs());
         String text = new RunReportWriter().summary(withLines);
-        assertThat(text).containsPattern("orders \\(orders.csv\\) +6 +4 +2 +10 +2\n")
+        assertThat(text).containsPattern("orders \\(orders.csv\\) +6 +4 +2 +0 +10 +2\n")
                 .contains("Every line was a header, loaded, quarantined or set aside")
-                .contains("  set aside from orders: 2 blank_line\n");
+                .contains("  lines set aside from orders: 2 blank_line\n");
         SourceAudit off = new SourceAudit("orders", "orders.csv", 6, 4, 2, 11, 1, 5, 2,
                 java.util.Map.of(SourceAudit.BLANK_LINE, 2L));
         assertThat(new RunReportWriter().summary(new RunReport(r.job(), r.configFile(), r.businessDate(),
@@ -79,5 +79,31 @@ class RunReportWriterTest {
         assertThat(java.nio.file.Files.readString(dir.resolve("r.json"))).containsIgnoringWhitespaces(
                 "\"physicalLines\" : 10, \"headerLines\" : 1, \"linesLoaded\" : 5, \"linesQuarantined\" : 2, "
                         + "\"linesSetAside\" : { \"blank_line\" : 2 }");
+    }
+
+    // issue 14, as-of replays
+
+    /** Rows set aside are a column of the sources table and a section per source, reason and column, and in the JSON. */
+    @Test
+    void setAsideRowsAreCountedPerSourceReasonAndColumn() throws Exception {
+        RunReport r = report(List.of(), List.of());
+        assertThat(new RunReportWriter().summary(r)).doesNotContain("Set aside, not loaded");
+        RunReport replay = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                List.of(new SourceAudit("orders", "orders.csv", 10, 6, 1, java.util.Map.of("later_than_business_date", 3L))),
+                r.quarantine(), r.quarantineCarried(), r.tables(), true, r.outputs(), List.of(),
+                List.of(new RunReport.SetAsideCount("orders", "orders.csv", "later_than_business_date", "order_time", 2),
+                        new RunReport.SetAsideCount("orders", "orders.csv", "later_than_business_date", "customer_id", 1)));
+        String text = new RunReportWriter().summary(replay);
+        assertThat(text).containsPattern("orders \\(orders.csv\\) +10 +6 +1 +3 +10 +3\n")
+                .contains("read = loaded + quarantined + set aside")
+                .contains("\nSet aside, not loaded and not quarantined (later than the business date")
+                .containsPattern("  orders \\(orders.csv\\) +later_than_business_date +order_time +2\n")
+                .containsPattern("  orders \\(orders.csv\\) +later_than_business_date +customer_id +1\n");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("report");
+        new RunReportWriter().write(replay, dir.resolve("r.json"), dir.resolve("r.txt"));
+        assertThat(java.nio.file.Files.readString(dir.resolve("r.json")))
+                .containsIgnoringWhitespaces("\"setAside\" : { \"later_than_business_date\" : 3 }")
+                .containsIgnoringWhitespaces("{ \"entity\" : \"orders\", \"source\" : \"orders.csv\", \"reason\" : "
+                        + "\"later_than_business_date\", \"columnName\" : \"order_time\", \"rows\" : 2 }");
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bad-input catalogue: one test per kind of bad input, each ending in quarantine rows with an
  * exact reason, line and column, or in one clear error naming the file, never in a crash, a hang
- * or a silent loss; and wherever rows are read, read = loaded + quarantined.
+ * or a silent loss; and wherever rows are read, read = loaded + quarantined (+ set aside, issue 14).
  *
  * <p>Covered elsewhere and not repeated: interleaved malformed rows and their line numbers
  * (extract/LineNumbersTest), quoted delimiters and newlines in CSV/JSONL/Parquet, a path with a
@@ -191,11 +191,14 @@ class BadInputCatalogueTest {
 
     @Test
     void datesInTheFuture() throws Exception {
-        // business date 2026-03-31 with one day of slack: 1 April loads, 2 April does not
-        night("O1,1,C1,2026-04-01 23:59:59,sale,1,9.5,p\n" + "O2,1,C1,2026-04-02 00:00:00,sale,1,9.5,p\n");
-        assertThat(quarantine()).containsExactly("3|order_time|FUTURE_DATE|2026-04-02 00:00:00");
-        assertThat(rows("SELECT detail FROM quarantine")).containsExactly("after business date 2026-03-31");
-        assertThat(audit()).isEqualTo("2|1|1");
+        // issue 14: no slack; an order of 1 April is not yet known on the night of 31 March: set
+        // aside (issue14AsOfRowsAreSetAsideNotQuarantined), never loaded and never quarantined
+        night("O1,1,C1,2026-03-31 23:59:59,sale,1,9.5,p\n" + "O2,1,C1,2026-04-01 00:00:00,sale,1,9.5,p\n");
+        assertThat(quarantine()).isEmpty();
+        assertThat(rows("SELECT order_id FROM valid_orders")).containsExactly("O1");
+        assertThat(audit()).isEqualTo("2|1|0");
+        assertThat(rows("SELECT line, column_name, reason, value, detail FROM set_aside")).containsExactly(
+                "3|order_time|later_than_business_date|2026-04-01 00:00:00|later than business date 2026-03-31");
     }
 
     /** DuckDB's reader rejects the line (store_rejects): quarantined as MALFORMED_ROW, not an error. */
@@ -432,12 +435,13 @@ class BadInputCatalogueTest {
         assertThat(quarantine()).containsExactly(
                 "2|order_time|OUT_OF_RANGE|1899-12-31 23:59:59",
                 "4|order_time|OUT_OF_RANGE|0044-03-15 (BC) 10:00:00",
-                "5|order_time|OUT_OF_RANGE|10000-01-01 00:00:00",
-                "6|order_time|FUTURE_DATE|9999-12-31 23:59:59");  // in range, but after the business date
+                "5|order_time|OUT_OF_RANGE|10000-01-01 00:00:00");
         assertThat(rows("SELECT line, detail FROM quarantine WHERE entity = 'orders' ORDER BY line")).containsExactly(
                 "2|outside [1900-01-01, 9999-12-31]", "4|outside [1900-01-01, 9999-12-31]",
-                "5|outside [1900-01-01, 9999-12-31]", "6|after business date 2026-03-31");
-        assertThat(audit()).isEqualTo("5|1|4");
+                "5|outside [1900-01-01, 9999-12-31]");
+        // in range, but later than the business date (issue 14): set aside, not quarantined
+        assertThat(rows("SELECT line, reason FROM set_aside")).containsExactly("6|later_than_business_date");
+        assertThat(audit()).isEqualTo("5|1|3");
         db.close();
 
         valuesNight("earliest_date: 1950-01-01\n", "O1,1,C1,1949-12-31 23:59:59" + t + "O2,1,C1,1950-01-01 00:00:00" + t);
@@ -472,7 +476,8 @@ class BadInputCatalogueTest {
      * 01:00 UTC); a value without offset is taken as Madrid time. Worked by hand: 10:00+05:00 is
      * 05:00 UTC = 06:00 CET; 10:00-08:00 is 18:00 UTC = 19:00; 10:00Z = 11:00; 10:00+0530 is 04:30
      * UTC = 05:30; 2026-03-29 01:30+00 = 03:30 CEST. And 2026-04-01 23:30-08:00 is 2026-04-02 07:30
-     * UTC = 09:30 CEST on 2 April: FUTURE_DATE, which the dropped offset let through as 1 April.
+     * UTC = 09:30 CEST on 2 April: later than the business date (set aside, issue 14), which the
+     * dropped offset let through as 1 April.
      */
     @Test
     void offsetsConvertToTheJobTimeZone() throws Exception {
@@ -485,10 +490,9 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT order_id, CAST(order_time AS VARCHAR) FROM valid_orders ORDER BY 1")).containsExactly(
                 "O1|2026-03-01 06:00:00", "O2|2026-03-01 19:00:00", "O3|2026-03-01 11:00:00",
                 "O4|2026-03-01 05:30:00", "O5|2026-03-29 03:30:00", "O6|2026-03-01 10:00:00");
-        assertThat(quarantine()).containsExactly(
-                "8|order_time|FUTURE_DATE|2026-04-01 23:30:00-08:00",
-                "9|order_time|BAD_TYPE|2026-03-01 10:00:00+5");
-        assertThat(audit()).isEqualTo("8|6|2");
+        assertThat(quarantine()).containsExactly("9|order_time|BAD_TYPE|2026-03-01 10:00:00+5");
+        assertThat(rows("SELECT line, value FROM set_aside")).containsExactly("8|2026-04-01 23:30:00-08:00");
+        assertThat(audit()).isEqualTo("8|6|1");
         db.close();
 
         // the default zone is UTC
@@ -935,7 +939,7 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT _line, order_id FROM valid_orders ORDER BY 1")).containsExactly("1|O1", "9|O5");
         assertThat(audit()).isEqualTo("6|2|4");
         assertThat(lines()).isEqualTo("9|0|2|4|3");
-        assertThat(rows("SELECT reason, lines FROM audit_set_aside WHERE entity = 'orders'"))
+        assertThat(rows("SELECT reason, lines FROM audit_set_aside_lines WHERE entity = 'orders'"))
                 .containsExactly("blank_line|3");
         assertIdentities();
     }
@@ -957,7 +961,7 @@ class BadInputCatalogueTest {
         assertThat(rows("SELECT _line, order_id FROM valid_orders ORDER BY 1")).containsExactly("2|O1", "8|O4");
         assertThat(audit()).isEqualTo("4|2|2");
         assertThat(lines()).isEqualTo("8|1|2|2|3");
-        assertThat(rows("SELECT reason, lines FROM audit_set_aside WHERE entity = 'orders'"))
+        assertThat(rows("SELECT reason, lines FROM audit_set_aside_lines WHERE entity = 'orders'"))
                 .containsExactly("blank_line|3");
         assertIdentities();
     }
@@ -1033,5 +1037,212 @@ class BadInputCatalogueTest {
         assertThat(audit()).isEqualTo("6|2|4");
         assertThat(lines()).isEqualTo("8|1|2|4|1");
         assertIdentities();
+    }
+
+    // issue 14, as-of and encodings
+
+    /** "read|loaded|quarantined|set aside" of a source, from audit_sources. */
+    private String auditWithSetAside(String entity) throws Exception {
+        return rows("SELECT rows_read, rows_loaded, rows_quarantined, rows_set_aside FROM audit_sources WHERE entity = '"
+                + entity + "'").get(0);
+    }
+
+    /**
+     * One rule for "later", no slack (business date 2026-03-31, time zone UTC): a timestamp at or
+     * after 2026-04-01 00:00 and a date after 2026-03-31 are later. A later row is set aside with
+     * reason later_than_business_date and the deciding column, whatever else is wrong with it (O4's
+     * unit price is not a number: the night of 4 April judges it); the audit reconciles read =
+     * loaded + quarantined + set aside, and the set-aside rows do not count against a 0%
+     * reject_threshold. Worked by hand: 6 order rows, O1 and O2 load, O3 (1 April 00:00), O4
+     * (4 April) and O5 (order of C2, created 2 April) are set aside, O6 (C9 unknown) quarantined.
+     */
+    @Test
+    void issue14AsOfRowsAreSetAsideNotQuarantined() throws Exception {
+        Files.writeString(tmp.resolve("customers.csv"), "customer_id,name,created_at\nC1,Alice,2025-01-01 09:00:00\n"
+                + "C2,Bob,2026-04-02 08:00:00\n");
+        Files.writeString(tmp.resolve("orders.csv"), HEADER
+                + "O1,1,C1,2026-03-31 23:59:59.999,sale,1,9.5,p\n"
+                + "O2,1,C1,2026-03-31 00:00:00,sale,1,9.5,p\n"
+                + "O3,1,C1,2026-04-01 00:00:00,sale,1,9.5,p\n"
+                + "O4,1,C1,2026-04-04 10:00:00,sale,1,nine,p\n"
+                + "O5,1,C2,2026-03-30 10:00:00,sale,1,9.5,p\n"    // before its customer: set aside with it
+                + "O6,1,C9,2026-03-30 10:00:00,sale,1,9.5,p\n");
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\nreject_threshold: \"0%\"\nsources:\n"
+                + "  customers: {path: customers.csv}\n  orders: {path: orders.csv, reject_threshold: \"20%\"}\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        List<SourceAudit> audits = new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        assertThat(rows("SELECT order_id FROM valid_orders ORDER BY 1")).containsExactly("O1", "O2");
+        assertThat(quarantine()).containsExactly("7|customer_id|UNKNOWN_REFERENCE|C9");
+        assertThat(rows("SELECT entity, line, column_name, reason, value, detail FROM set_aside ORDER BY entity, line"))
+                .containsExactly(
+                        "customers|3|created_at|later_than_business_date|2026-04-02 08:00:00|later than business date "
+                                + "2026-03-31",
+                        "orders|4|order_time|later_than_business_date|2026-04-01 00:00:00|later than business date "
+                                + "2026-03-31",
+                        "orders|5|order_time|later_than_business_date|2026-04-04 10:00:00|later than business date "
+                                + "2026-03-31",
+                        "orders|6|customer_id|later_than_business_date|C2|references customers.customer_id set aside "
+                                + "as later than business date 2026-03-31");
+        assertThat(auditWithSetAside("customers")).isEqualTo("2|1|0|1");
+        assertThat(auditWithSetAside("orders")).isEqualTo("6|2|1|3");
+        SourceAudit orders = audits.stream().filter(a -> a.entity().equals("orders")).findFirst().orElseThrow();
+        assertThat(List.of(orders.rowsRead(), orders.rowsLoaded(), orders.rowsQuarantined())).containsExactly(6L, 2L, 1L);
+        assertThat(orders.setAside()).containsExactly(java.util.Map.entry("later_than_business_date", 3L));
+        // lines: the header, 2 loaded, 1 quarantined, 3 set aside (one line each)
+        assertThat(orders.linesSetAside()).containsExactly(java.util.Map.entry("later_than_business_date", 3L));
+        assertThat(orders.linesReconcile()).isTrue();
+        assertThat(rows("SELECT entity, reason, column_name, rows FROM audit_set_aside ORDER BY ALL")).containsExactly(
+                "customers|later_than_business_date|created_at|1", "orders|later_than_business_date|customer_id|1",
+                "orders|later_than_business_date|order_time|2");
+        // customers: 0 of 1 known row quarantined; orders: 1 of the 3 known rows (33%) > 20%, the
+        // set-aside rows counting on neither side
+        assertThatThrownBy(() -> QuarantinePolicy.enforce(db, config, audits))
+                .isInstanceOf(QuarantineThresholdException.class)
+                .hasMessageContaining("orders (orders.csv): 1 of 3 rows quarantined (33.3%) > reject_threshold 20% "
+                        + "(sources.orders.reject_threshold) (3 more set aside as later than the business date)")
+                .hasMessageNotContaining("customers (");
+    }
+
+    /**
+     * A date that cannot lie ahead is a bad value, not a replay: a birth date after the business
+     * date is FUTURE_DATE (no slack: 1 April is already after 31 March), as is an invoice paid
+     * after it; an invoice issued after it (payments.issue_date, the row's date) is set aside.
+     */
+    @Test
+    void issue14FutureValuesStayQuarantined() throws Exception {
+        Files.writeString(tmp.resolve("people.csv"), "customer_id,name,created_at,birth_date\n"
+                + "C2,Bob,2026-03-01 09:00:00,2026-03-31\n"
+                + "C3,Cai,2026-03-01 09:00:00,2026-04-01\n");
+        Files.writeString(tmp.resolve("payments.csv"), "invoice_id,customer_id,amount,issue_date,due_date,paid_date\n"
+                + "I1,C1,10,2026-03-31,2026-04-30,2026-03-31\n"
+                + "I2,C1,10,2026-03-31,2026-04-30,2026-04-01\n"
+                + "I3,C1,10,2026-04-01,2026-04-30,\n");
+        nightWithJob("", "  payments: {path: payments.csv}\n");
+        assertThat(rows("SELECT entity, line, column_name, reason_code, value FROM quarantine ORDER BY ALL"))
+                .containsExactly("payments|3|paid_date|FUTURE_DATE|2026-04-01");
+        assertThat(rows("SELECT entity, line, column_name, value FROM set_aside")).containsExactly(
+                "payments|4|issue_date|2026-04-01");
+        assertThat(auditWithSetAside("payments")).isEqualTo("3|1|1|1");
+        db.close();
+
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\nsources:\n  customers: {path: people.csv}\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        assertThat(rows("SELECT line, column_name, reason_code, value FROM quarantine")).containsExactly(
+                "3|birth_date|FUTURE_DATE|2026-04-01");
+        assertThat(auditWithSetAside("customers")).isEqualTo("2|1|1|0");
+    }
+
+    /**
+     * A self-reference to a set-aside row sets the referring row aside too, along a chain: C3 was
+     * referred by C2, who was referred by C4, created on 5 April; C1 stays.
+     */
+    @Test
+    void issue14ReferencesToSetAsideRowsAreSetAsideAlongAChain() throws Exception {
+        Files.writeString(tmp.resolve("people.csv"), "customer_id,name,created_at,referrer_customer_id\n"
+                + "C1,Ann,2026-03-01 09:00:00,\n"
+                + "C3,Cai,2026-03-03 09:00:00,C2\n"
+                + "C2,Bob,2026-03-02 09:00:00,C4\n"
+                + "C4,Dan,2026-04-05 09:00:00,C1\n");
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\nsources:\n  customers: {path: people.csv}\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        assertThat(rows("SELECT customer_id FROM valid_customers")).containsExactly("C1");
+        assertThat(rows("SELECT line, column_name, value FROM set_aside ORDER BY line")).containsExactly(
+                "3|referrer_customer_id|C2", "4|referrer_customer_id|C4", "5|created_at|2026-04-05 09:00:00");
+        assertThat(rows("SELECT count(*) FROM quarantine")).containsExactly("0");
+        assertThat(auditWithSetAside("customers")).isEqualTo("4|1|0|3");
+    }
+
+    /** Customers in a charset DuckDB cannot read, declared: transcoded in Java, loaded exactly. */
+    private Connection customersNight(byte[] file, String spec) throws Exception {
+        Files.write(tmp.resolve("people.csv"), file);
+        Files.writeString(tmp.resolve("job.yaml"), "name: t\noutput: " + tmp.resolve("out") + "\nsources:\n"
+                + "  customers: " + spec + "\n");
+        JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
+        db = Db.inMemory();
+        new SourceExtractor(Contract.standard()).extract(db, config);
+        new ContractValidator(Contract.standard()).validate(db, config, DATE);
+        return db;
+    }
+
+    /**
+     * A GB18030 export (what Chinese Excel writes) with Chinese names, one of them holding 𠮷
+     * (U+20BB7, outside the BMP: four bytes in GB18030), loads exactly the text it encodes: the
+     * names compared with the same text written in Java, and line numbers stay the file's (the
+     * row without created_at is quarantined on line 4). gbk and windows-1252 are read the same way.
+     */
+    @Test
+    void issue14DeclaredGb18030LoadsExactly() throws Exception {
+        java.nio.charset.Charset gb18030 = java.nio.charset.Charset.forName("GB18030");
+        assertThat("\uD842\uDFB7".getBytes(gb18030)).hasSize(4); // 𠮷: a four-byte GB18030 character
+        String text = "customer_id,name,created_at,city\n"
+                + "C1,张三,2025-01-01 09:00:00,北京\n"
+                + "C2,吉田\uD842\uDFB7子,2025-01-02 09:00:00,\"上海, 浦东\"\n"
+                + "C3,王五,,广州\n"
+                + "C4,李四,2025-01-03 09:00:00,深圳\n";
+        customersNight(text.getBytes(gb18030), "{path: people.csv, encoding: gb18030}");
+        assertThat(rows("SELECT customer_id, name, city, _line FROM valid_customers ORDER BY 1")).containsExactly(
+                "C1|张三|北京|2", "C2|吉田\uD842\uDFB7子|上海, 浦东|3", "C4|李四|深圳|5");
+        assertThat(rows("SELECT line, column_name, reason_code FROM quarantine")).containsExactly(
+                "4|created_at|MISSING_REQUIRED");
+        assertThat(auditWithSetAside("customers")).isEqualTo("4|3|1|0");
+        // the transcoded copy lived in the night's work folder only while it was read
+        assertThat(tmp.resolve("out/work")).isDirectory();
+        try (var left = Files.walk(tmp.resolve("out/work"))) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
+        db.close();
+
+        String gbk = "customer_id,name,created_at\nC1,张三,2025-01-01 09:00:00\nC2,欧阳娜娜,2025-01-02 09:00:00\n";
+        customersNight(gbk.getBytes("GBK"), "{path: people.csv, encoding: GBK}");
+        assertThat(rows("SELECT name FROM valid_customers ORDER BY 1")).containsExactly("张三", "欧阳娜娜");
+        db.close();
+
+        String latin = "customer_id,name,created_at\nC1,Café Müller €,2025-01-01 09:00:00\n";
+        customersNight(latin.getBytes("windows-1252"), "{path: people.csv, encoding: windows-1252}");
+        assertThat(rows("SELECT name FROM valid_customers")).containsExactly("Café Müller €");
+    }
+
+    /**
+     * An undeclared GBK export fails with one short line naming the file, the line of the first
+     * byte that is not UTF-8 and the encoding: key, instead of a MALFORMED_ROW per line (2,000
+     * here) and a threshold message of kilobytes. By hand: lines 2-3 are ASCII, line 4 starts with
+     * 张 = D5 C5 in GBK, and D5 C5 is no UTF-8 sequence (C5 is not a continuation byte).
+     */
+    @Test
+    void issue14UndeclaredGbkIsOneLine() throws Exception {
+        StringBuilder text = new StringBuilder("customer_id,name,created_at\nC0,Ann,2025-01-01 09:00:00\n"
+                + "C00,Bob,2025-01-01 09:00:00\n");
+        for (int i = 1; i <= 2_000; i++) {
+            text.append("C").append(i).append(",张三").append(i).append(",2025-01-01 09:00:00\n");
+        }
+        Path file = tmp.resolve("people.csv");
+        assertThatThrownBy(() -> customersNight(text.toString().getBytes("GBK"), "{path: people.csv}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("people.csv: " + file + " is not UTF-8 text (line 4: byte D5); declare its encoding for "
+                        + "this source, e.g. encoding: gb18030 for a Chinese export (GBK), windows-1252, shift_jis");
+    }
+
+    /** A declared encoding the bytes do not follow, or one Java does not know: one line each. */
+    @Test
+    void issue14BadBytesInTheDeclaredEncodingOrAnUnknownEncoding() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes("customer_id,name,created_at\nC1,张三,2025-01-01 09:00:00\n".getBytes("GB18030"));
+        bytes.writeBytes(new byte[] {'C', '2', ',', (byte) 0xFF, ',', '\n'});
+        Path file = tmp.resolve("people.csv");
+        assertThatThrownBy(() -> customersNight(bytes.toByteArray(), "{path: people.csv, encoding: gb18030}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessage("people.csv: " + file + ": line 3 holds bytes FF that are not gb18030 (encoding: "
+                        + "gb18030); check the encoding: key, or the file");
+        assertThatThrownBy(() -> customersNight(bytes.toByteArray(), "{path: people.csv, encoding: klingon}"))
+                .isInstanceOf(ExtractException.class)
+                .hasMessageStartingWith("people.csv: " + file + ": encoding: klingon is not a character set");
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Delta-sized validation of incremental sources over two nights, with outcomes that change for
  * rows that did not change. Night 1 (2026-03-01) lands customers C1, C2, C3 (created 2026-03-10:
- * after the night + 1 day, FUTURE_DATE), C4 (referred by C2) and orders O1 (C1), O2 (C9, not yet
+ * later than the night, set aside: issue 14), C4 (referred by C2) and orders O1 (C1), O2 (C9, not yet
  * known: UNKNOWN_REFERENCE), O3 (C2), O5 (C4). Night 2 (2026-03-15) lands customer C9, deletes C2
  * by a deletion file, and lands order O4 (C3) twice (the later version, quantity 2, wins).
  * By hand, after night 2: C3's date is now past (valid); C4's referrer C2 is gone (UNKNOWN_REFERENCE
@@ -63,10 +63,11 @@ class IncrementalValidationTest {
             List<SourceAudit> audits = night(db, inc, NIGHT1);
             assertThat(valid(db, "customers")).containsExactly("C1", "C2", "C4");
             assertThat(valid(db, "orders")).containsExactly("O1", "O3", "O5");
-            assertThat(reasons(db)).containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00",
-                    "orders|UNKNOWN_REFERENCE|customer_id|C9");
-            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 1),
-                    new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
+            assertThat(reasons(db)).containsExactly("orders|UNKNOWN_REFERENCE|customer_id|C9");
+            assertThat(QueryRows.of(db, "SELECT entity, line, column_name, reason FROM set_aside", "|", ""))
+                    .containsExactly("customers|4|created_at|later_than_business_date");
+            assertThat(audits).contains(new SourceAudit("customers", "customers-*.csv", 4, 3, 0,
+                    java.util.Map.of("later_than_business_date", 1L)), new SourceAudit("orders", "orders-*.csv", 4, 3, 1));
             // the first night read every row: all of the quarantine is tonight's
             assertThat(reasons(db, "quarantine_tonight")).isEqualTo(reasons(db));
             assertThat(reasons(db, "quarantine_carried")).isEmpty();
@@ -134,16 +135,15 @@ class IncrementalValidationTest {
 
     /**
      * The reject threshold of an incremental source judges tonight's delta, and its message names
-     * tonight's reasons and lines only. Night 1 (2026-03-01) quarantines C3 (FUTURE_DATE);
-     * night 2 (2026-03-05, C3 still in the future) lands C5, referred by the unknown C8. With a
-     * threshold of 0 rows, by hand: 1 of 1 delta row quarantined, reason UNKNOWN_REFERENCE
-     * referrer_customer_id, example line 2 (C5's); C3's FUTURE_DATE is carried and
-     * must not appear.
+     * tonight's reasons and lines only. Night 1 (2026-03-01) quarantines C3 (BAD_TYPE: 30 February);
+     * night 2 (2026-03-05) lands C5, referred by the unknown C8. With a threshold of 0 rows, by
+     * hand: 1 of 1 delta row quarantined, reason UNKNOWN_REFERENCE referrer_customer_id, example
+     * line 2 (C5's); C3's BAD_TYPE is carried and must not appear.
      */
     @Test
     void thresholdMessageNamesTonightsDeltaNotTheCarriedQuarantine() throws Exception {
         Path landing = Files.createDirectories(tmp.resolve("landing"));
-        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + C3);
+        Files.writeString(landing.resolve("customers-1.csv"), CUSTOMERS + C1 + "C3,Cid,2026-02-30 09:00:00,\n");
         String sources = "  customers: {path: " + landing.resolve("customers-*.csv") + ", incremental: {files: new}}\n";
         JobConfig lenient = config(tmp.resolve("lenient.yaml"), tmp.resolve("out"), sources);
         try (Connection db = Db.inMemory()) {
@@ -158,13 +158,56 @@ class IncrementalValidationTest {
             assertThat(reasons(db, "quarantine_tonight"))
                     .containsExactly("customers|UNKNOWN_REFERENCE|referrer_customer_id|C8");
             assertThat(reasons(db, "quarantine_carried"))
-                    .containsExactly("customers|FUTURE_DATE|created_at|2026-03-10 09:00:00");
+                    .containsExactly("customers|BAD_TYPE|created_at|2026-02-30 09:00:00");
             assertThatThrownBy(() -> QuarantinePolicy.enforce(db, strict, audits))
                     .isInstanceOf(QuarantineThresholdException.class)
                     .hasMessageContaining("customers (customers-*.csv): 1 of 1 rows quarantined (100.0%)")
                     // raw text is the row rebuilt in the contract's column order (as for any source)
                     .hasMessageContaining("top reasons: UNKNOWN_REFERENCE referrer_customer_id x1; e.g. line 2: \"C5,Fay,")
-                    .hasMessageNotContaining("FUTURE_DATE");
+                    .hasMessageNotContaining("BAD_TYPE");
+        }
+    }
+
+    /**
+     * Issue 14: a row set aside as later is loaded by the night of its date, and the watermark
+     * never passes the business date. A cumulative export read by an updated_at watermark holds,
+     * on the night of 2026-03-31, C1 (2026-03-01) and C2 (created and stamped 2026-04-02 08:00,
+     * set aside). On 2026-04-01 the export also holds C3, changed 2026-04-01 10:00: with the
+     * watermark at C2's stamp (before issue 14) C3 was skipped for good; capped at 2026-04-01
+     * 00:00 it is read, and C2 with it, still set aside. On 2026-04-02 (watermark 2026-04-02
+     * 00:00) the delta is C2 alone, and it loads. Worked by hand.
+     */
+    @Test
+    void issue14SetAsideRowsLoadOnTheirNightAndTheWatermarkStopsAtTheBusinessDate() throws Exception {
+        Path export = tmp.resolve("customers.csv");
+        String header = "customer_id,name,created_at,updated_at\n";
+        String c1 = "C1,Ann,2026-03-01 09:00:00,2026-03-01 09:00:00\n";
+        String c2 = "C2,Bob,2026-04-02 08:00:00,2026-04-02 08:00:00\n";
+        Files.writeString(export, header + c1 + c2);
+        JobConfig inc = config(tmp.resolve("inc.yaml"), tmp.resolve("out"), "  customers: {path: " + export
+                + ", incremental: {watermark: updated_at}}\n");
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 3, 31));
+            assertThat(valid(db, "customers")).containsExactly("C1");
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 2, 1, 0,
+                    java.util.Map.of("later_than_business_date", 1L)));
+        }
+        try (Connection s = Db.openReadOnly(inc.stateFolder().resolve("sources.duckdb"))) {
+            assertThat(Db.queryStrings(s, "SELECT watermark FROM _watermarks")).containsExactly("2026-04-01 00:00:00");
+        }
+        Files.writeString(export, header + c1 + c2 + "C3,Cai,2026-03-20 09:00:00,2026-04-01 10:00:00\n");
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 4, 1));
+            assertThat(valid(db, "customers")).containsExactly("C1", "C3");
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 2, 1, 0,
+                    java.util.Map.of("later_than_business_date", 1L)));
+        }
+        try (Connection db = Db.inMemory()) {
+            List<SourceAudit> audits = night(db, inc, LocalDate.of(2026, 4, 2));
+            assertThat(valid(db, "customers")).containsExactly("C1", "C2", "C3");
+            assertThat(QueryRows.of(db, "SELECT count(*) FROM set_aside", "|", "")).containsExactly("0");
+            // the watermark is now 2026-04-02 00:00: tonight's delta is C2 alone
+            assertThat(audits).contains(new SourceAudit("customers", "customers.csv", 1, 1, 0));
         }
     }
 
