@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.model.CustomerHistoryModel;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
@@ -62,6 +63,7 @@ final class BackfillCommand implements Callable<Integer> {
         try (GracefulStop ignored = stopGrace.install();
                 ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             NightlyLauncher launcher = context.getBean(NightlyLauncher.class);
+            refuseEarlierThanPublishedHistory(job, launcher);
             for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
                 if (GracefulStop.requested()) {
                     stop = "stopped on " + GracefulStop.signalName() + " before " + d;
@@ -112,5 +114,30 @@ final class BackfillCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Each night carries the customer history (dim_customer_history) forward from the published
+     * one, so a night before the published one fails in transform (unless the job rewinds the
+     * history). Found here, before anything runs, with what to do instead.
+     */
+    private void refuseEarlierThanPublishedHistory(JobConfig job, NightlyLauncher launcher) throws Exception {
+        Object onEarlier = job.parameters().getOrDefault("value_history_on_earlier_date", "fail");
+        LocalDate published = CustomerHistoryModel.publishedNight(job.warehouseFile());
+        if (published == null || !"fail".equals(onEarlier)) {
+            return;
+        }
+        LocalDate first = from;
+        while (!first.isAfter(to) && launcher.completed(job, first)) {
+            first = first.plusDays(1); // a resumed backfill: the dates it already did are skipped
+        }
+        if (first.isAfter(to) || !first.isBefore(published)) {
+            return;
+        }
+        throw new IllegalArgumentException("backfill from " + first + " is before the published night " + published
+                + ": each night carries the customer history forward from the night before, so the nights from " + first
+                + " to " + published + " must be rebuilt in order. Either backfill into a new output folder, or set "
+                + "parameters: {value_history_on_earlier_date: rewind} in " + job.file() + " and run each date from "
+                + first + " to " + published + " with 'run --date' (completed dates run again as reruns); nothing has run");
     }
 }

@@ -134,7 +134,7 @@ public final class CustomerHistoryModel implements JavaModel {
             LocalDate last = lastNight(db);
             if (last != null && last.isAfter(businessDate)) {
                 if (onEarlierDate.equals("fail")) {
-                    throw new SQLException("business_date " + businessDate + " is before the night of the published "
+                    throw new NightOrderException("business_date " + businessDate + " is before the night of the published "
                             + NAME + " (" + last + ", in " + file + "): running it would drop the changes recorded"
                             + " after " + businessDate + ". Run " + last + " or later, or set the job parameter"
                             + " value_history_on_earlier_date: rewind to cut the history back to " + businessDate);
@@ -153,6 +153,24 @@ public final class CustomerHistoryModel implements JavaModel {
         }
     }
 
+    /**
+     * The night the history published in {@code warehouse} is as of, or null when there is no
+     * published warehouse or it holds no history: a night before it cannot carry the history
+     * forward (backfill checks this before it starts).
+     */
+    public static LocalDate publishedNight(java.nio.file.Path warehouse) throws SQLException {
+        if (!java.nio.file.Files.isRegularFile(warehouse)) {
+            return null;
+        }
+        try (Connection db = Db.inMemory()) {
+            Db.execute(db, "ATTACH " + Sql.literal(warehouse.toAbsolutePath().toString()) + " AS " + ATTACHED
+                    + " (READ_ONLY)");
+            boolean hasHistory = Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                    + Sql.literal(ATTACHED) + " AND schema_name = 'main' AND table_name = " + Sql.literal(NAME)) > 0;
+            return hasHistory ? lastNight(db) : null;
+        }
+    }
+
     /** The night the published history is as of: warehouse_info.business_date, else its latest date. */
     private static LocalDate lastNight(Connection db) throws SQLException {
         String source = Db.tableExists(db, ATTACHED, "warehouse_info")
@@ -161,6 +179,13 @@ public final class CustomerHistoryModel implements JavaModel {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(source)) {
             rs.next();
             return rs.getObject(1, LocalDate.class);
+        }
+    }
+
+    /** A night the history cannot be carried to from the published one: the operator's to fix, one line. */
+    public static final class NightOrderException extends RuntimeException {
+        public NightOrderException(String message) {
+            super(message);
         }
     }
 }

@@ -24,7 +24,8 @@ import org.springframework.batch.core.step.AbstractStep;
 final class InputFailures {
     private static final List<Class<? extends Throwable>> KINDS = List.of(ConfigException.class,
             ExtractException.class, QuarantineThresholdException.class, ModelRunner.DataTestException.class,
-            ModelFitException.class, CorruptDatabaseException.class);
+            ModelFitException.class, CorruptDatabaseException.class,
+            org.crmwarehouse.model.CustomerHistoryModel.NightOrderException.class);
 
     private InputFailures() {
     }

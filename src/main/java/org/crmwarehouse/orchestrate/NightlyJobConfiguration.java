@@ -31,6 +31,7 @@ public class NightlyJobConfiguration {
     public Job nightlyJob(JobRepository repository, PlatformTransactionManager transactions) {
         NightlySteps steps = new NightlySteps();
         return new JobBuilder(JOB_NAME, repository)
+                .listener(new FailedNightReport())
                 .start(step("extract", repository, transactions, (run, e) -> steps.extract(run)))
                 .next(step("validate", repository, transactions, (run, e) -> steps.validate(run)))
                 .next(step("transform", repository, transactions, (run, e) -> steps.transform(run)))

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.crmwarehouse.config.ConfigException;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.publish.Publisher;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -51,19 +53,24 @@ public class NightlyLauncher {
     public JobExecution run(JobConfig config, LocalDate businessDate) throws Exception {
         try (OutputLock ignored = OutputLock.acquire(config.output())) {
             RepositorySafety.checkKnowsLastNight(repository, config);
+            refuseNameOfAnotherOutput(config);
             // a publish killed while switching left a journal: finish that switch before anything else
             Publisher.recover(config);
+            BatchStatus before = null; // how the previous instance of the date ended
             for (long rerun = 0; ; rerun++) {
                 JobParameters parameters = parameters(config, businessDate, rerun);
                 JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters);
                 if (last == null) {
                     deleteRecursively(config.workFolder(businessDate));
                     log.info("[run] job {} for business date {}{}", config.name(), businessDate,
-                            rerun == 0 ? "" : " (rerun " + rerun + ": the date already completed)");
+                            rerun == 0 ? "" : before == BatchStatus.ABANDONED
+                                    ? " (rerun " + rerun + ": the attempt before was abandoned, the night starts again)"
+                                    : " (rerun " + rerun + ": the date already completed)");
                     return removeWorkWhenCompleted(config, businessDate, operator.start(nightlyJob, parameters));
                 }
                 BatchStatus status = last.getStatus();
                 if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
+                    before = status;
                     continue;
                 }
                 if (status.isRunning()) {
@@ -81,6 +88,7 @@ public class NightlyLauncher {
                             + "night again from extract", last.getId(), businessDate);
                     last.setStatus(BatchStatus.ABANDONED);
                     repository.update(last);
+                    before = BatchStatus.ABANDONED;
                     continue;
                 }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
@@ -133,7 +141,31 @@ public class NightlyLauncher {
                 .addString(RunContext.JOB_NAME, config.name(), true)
                 .addLong(RunContext.RERUN, rerun, true)
                 .addString(RunContext.CONFIG_FILE, config.file().toString(), false)
+                .addString(RunContext.OUTPUT, config.output().toString(), false)
                 .toJobParameters();
+    }
+
+    /**
+     * The business date and the config's name identify a night, so two configs with one name
+     * and different output folders in one job repository (a shared PostgreSQL one, say) would
+     * share their nights: a date one completed would be skipped for the other, a failed one
+     * restarted with the other's work. The newest night recorded under the name must be of this
+     * output folder (nights recorded before the output was recorded pass).
+     */
+    private void refuseNameOfAnotherOutput(JobConfig config) {
+        for (JobInstance instance : repository.getJobInstances(nightlyJob.getName(), 0, 500)) {
+            JobExecution last = repository.getLastJobExecution(instance);
+            if (last == null || !config.name().equals(last.getJobParameters().getString(RunContext.JOB_NAME))) {
+                continue;
+            }
+            String output = last.getJobParameters().getString(RunContext.OUTPUT);
+            if (output != null && !output.equals(config.output().toString())) {
+                throw new ConfigException(config.file(), "name '" + config.name() + "' already records nights of the "
+                        + "output folder " + output + " in this job repository: two jobs sharing a name would share "
+                        + "their nights; give this config a name of its own (or move the output back)");
+            }
+            return;
+        }
     }
 
     private static void deleteRecursively(Path folder) throws java.io.IOException {

@@ -18,6 +18,7 @@ import org.crmwarehouse.report.RunReport;
 import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.ModelRunner;
+import org.crmwarehouse.validate.AsOf;
 import org.crmwarehouse.validate.ContractValidator;
 import org.crmwarehouse.validate.IncrementalValidation;
 import org.crmwarehouse.validate.QuarantinePolicy;
@@ -68,7 +69,7 @@ public final class NightlySteps {
         RunReport report;
         try (Connection db = Db.openReadOnly(run.workDatabase())) {
             List<RunReport.SetAsideCount> setAside = setAsideCounts(db);
-            List<SourceAudit> sources = sourceAudits(db, setAside);
+            List<SourceAudit> sources = sourceAudits(db);
             boolean reconciled = sources.stream().allMatch(SourceAudit::reconciles);
             if (!reconciled) {
                 throw new IllegalStateException("row accounting does not reconcile: " + sources);
@@ -101,13 +102,15 @@ public final class NightlySteps {
     }
 
     /**
-     * The sources' accounting from audit_sources: records, the records set aside by reason (from
-     * {@code setAside}), lines and the lines set aside by reason ({@code audit_set_aside_lines}). A
-     * work database validated by an earlier version has no line counts (one line a row).
+     * The sources' accounting from audit_sources: records (with those set aside, all of them later
+     * than the business date: the per-column detail is in {@code setAside}), lines and the lines
+     * set aside by reason ({@code audit_set_aside_lines}). A work database validated by an earlier
+     * version has no line or set-aside counts (one line a row, nothing set aside).
      */
-    static List<SourceAudit> sourceAudits(Connection db, List<RunReport.SetAsideCount> setAside) throws SQLException {
-        boolean lines = Db.columnsOf(db, "SELECT * FROM audit_sources").contains("physical_lines")
-                && Db.tableExists(db, ContractValidator.AUDIT_SET_ASIDE_LINES);
+    static List<SourceAudit> sourceAudits(Connection db) throws SQLException {
+        List<String> columns = Db.columnsOf(db, "SELECT * FROM audit_sources");
+        boolean lines = columns.contains("physical_lines") && Db.tableExists(db, ContractValidator.AUDIT_SET_ASIDE_LINES);
+        boolean aside = columns.contains("rows_set_aside");
         Map<String, Map<String, Long>> linesSetAside = new HashMap<>();
         if (lines) {
             try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
@@ -120,17 +123,16 @@ public final class NightlySteps {
         }
         List<SourceAudit> sources = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT entity, source, rows_read, "
-                + "rows_loaded, rows_quarantined" + (lines ? ", physical_lines, header_lines, lines_loaded, "
-                + "lines_quarantined" : "") + " FROM audit_sources")) {
+                + "rows_loaded, rows_quarantined, " + (aside ? "rows_set_aside" : "0") + (lines ? ", physical_lines, "
+                + "header_lines, lines_loaded, lines_quarantined" : "") + " FROM audit_sources")) {
             while (rs.next()) {
                 String entity = rs.getString(1);
                 String source = rs.getString(2);
-                Map<String, Long> reasons = new TreeMap<>();
-                setAside.stream().filter(a -> a.entity().equals(entity) && a.source().equals(source))
-                        .forEach(a -> reasons.merge(a.reason(), a.rows(), Long::sum));
+                Map<String, Long> reasons = rs.getLong(6) == 0 ? Map.of()
+                        : Map.of(AsOf.LATER_THAN_BUSINESS_DATE, rs.getLong(6));
                 sources.add(lines
                         ? new SourceAudit(entity, source, rs.getLong(3), rs.getLong(4), rs.getLong(5), reasons,
-                                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
+                                rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10),
                                 linesSetAside.getOrDefault(entity + "\u0000" + source, Map.of()))
                         : new SourceAudit(entity, source, rs.getLong(3), rs.getLong(4), rs.getLong(5), reasons));
             }
@@ -196,7 +198,7 @@ public final class NightlySteps {
         return counts;
     }
 
-    private static List<RunReport.StepTime> stepTimes(JobExecution execution) {
+    static List<RunReport.StepTime> stepTimes(JobExecution execution) {
         List<RunReport.StepTime> times = new ArrayList<>();
         for (StepExecution step : execution.getStepExecutions()) {
             if (step.getStartTime() == null || step.getEndTime() == null) {

@@ -18,6 +18,8 @@ public record RunContext(JobConfig config, LocalDate businessDate, Contract cont
     public static final String JOB_NAME = "job.name";
     public static final String RERUN = "rerun";
     public static final String CONFIG_FILE = "config.file";
+    /** The output folder (not identifying): two configs with one name and two outputs are refused. */
+    public static final String OUTPUT = "output";
 
     private static final Contract CONTRACT = Contract.standard();
     private static final ModelCatalog CATALOG = ModelCatalog.packaged(CONTRACT);

@@ -77,9 +77,9 @@ class AsOfBackfillNightTest {
         // the replay's first night read every row and set the later ones aside (by hand: customers
         // C3, C4; orders O4, O7, O5, O6; invoice I3), none of them quarantined
         String report = Files.readString(tmp.resolve("out-backfill/reports/2026-04-01/run-report.txt"));
-        assertThat(report).containsPattern("customers \\(customers.csv\\) +4 +2 +0 +2\n")
-                .containsPattern("orders \\(orders.csv\\) +7 +3 +0 +4\n")
-                .containsPattern("payments \\(payments.csv\\) +3 +2 +0 +1\n")
+        assertThat(report).containsPattern("customers \\(customers.csv\\) +4 +2 +0 +2 +5 +2\n")
+                .containsPattern("orders \\(orders.csv\\) +7 +3 +0 +4 +8 +4\n")
+                .containsPattern("payments \\(payments.csv\\) +3 +2 +0 +1 +4 +1\n")
                 .containsPattern("orders \\(orders.csv\\) +later_than_business_date +order_time +4\n");
         String json = Files.readString(tmp.resolve("out-backfill/reports/2026-04-01/run-report.json"));
         assertThat(json).containsIgnoringWhitespaces("\"setAside\" : { \"later_than_business_date\" : 4 }");

@@ -88,6 +88,14 @@ class CliErrorsTest {
         assertThat(run.out()).contains("[extract] failed in ").contains("input file not found")
                 .doesNotContain("Encountered an error executing step").doesNotContain("\tat org.");
 
+        // issue 16 item 7: the failed night leaves a report too
+        Path failedReport = tmp.resolve("out/reports/2026-03-31/run-report-failed.txt");
+        assertThat(failedReport).isRegularFile();
+        assertThat(Files.readString(failedReport)).contains("business date 2026-03-31").contains(": FAILED in step extract")
+                .contains("Reason: no-such-customers.csv: input file not found").contains("resumes it at the failed step");
+        assertThat(Files.readString(failedReport.resolveSibling("run-report-failed.json")))
+                .containsIgnoringWhitespaces("\"status\" : \"FAILED\", \"failedStep\" : \"extract\"");
+
         Cli.Result status = Cli.run("status", "--config", cfg.toString());
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("missing_input").contains("FAILED").contains("failed in extract");
@@ -230,6 +238,71 @@ class CliErrorsTest {
                 tmp.resolve("no-readme.md").toString());
         assertThat(oneErrorLine(r)).contains("no-readme.md").contains("nothing was written");
         assertThat(dictionary).doesNotExist();
+    }
+
+    /**
+     * Issue 16 item 3: after the night of 03-31 is published, a backfill from an earlier date used
+     * to fail in transform with a long trace and the message three times. It is refused before
+     * anything runs, in one line saying what to do; a single earlier run fails in one line too.
+     */
+    @Test
+    void aBackfillBeforeThePublishedHistoryIsRefusedAtTheStart() throws Exception {
+        Path golden = Path.of("src/test/resources/golden/daily_sales");
+        Files.copy(golden.resolve("customers.csv"), tmp.resolve("customers.csv"));
+        Files.copy(golden.resolve("orders.csv"), tmp.resolve("orders.csv"));
+        Path cfg = config("""
+                name: earlier_backfill
+                business_date: 2026-03-31
+                output: out
+                reject_threshold: "100%"   # the golden orders quarantine rows on purpose
+                sources:
+                  customers: {path: customers.csv}
+                  orders: {path: orders.csv}
+                """);
+        Path failedReport = tmp.resolve("out/reports/2026-03-31/run-report-failed.txt");
+        Files.move(tmp.resolve("orders.csv"), tmp.resolve("orders.hidden"));
+        assertThat(Cli.run("run", "--config", cfg.toString()).exit()).isEqualTo(1);
+        assertThat(failedReport).isRegularFile();
+        Files.move(tmp.resolve("orders.hidden"), tmp.resolve("orders.csv"));
+        Cli.Result night = Cli.run("run", "--config", cfg.toString());
+        assertThat(night.exit()).as(night.err()).isZero();
+        assertThat(failedReport).as("the night completed: its failed attempt's report is gone").doesNotExist();
+        assertThat(failedReport.resolveSibling("run-report.txt")).isRegularFile();
+
+        Cli.Result backfill = Cli.run("backfill", "--config", cfg.toString(), "--from", "2026-03-29", "--to", "2026-03-31");
+        assertThat(oneErrorLine(backfill)).contains("backfill from 2026-03-29 is before the published night 2026-03-31")
+                .contains("value_history_on_earlier_date: rewind").contains("nothing has run");
+        assertThat(backfill.out()).doesNotContain("[extract]");
+        // a backfill that starts at the published night or after runs as before (03-31 is completed: skipped)
+        Cli.Result same = Cli.run("backfill", "--config", cfg.toString(), "--from", "2026-03-31", "--to", "2026-03-31");
+        assertThat(same.exit()).as(same.err()).isZero();
+        assertThat(same.out()).contains("2026-03-31 skipped (already completed)");
+
+        Cli.Result earlier = Cli.run("run", "--config", cfg.toString(), "--date", "2026-03-30");
+        assertThat(oneErrorLine(earlier)).contains("is before the night of the published dim_customer_history");
+        assertThat(earlier.out()).doesNotContain("\tat org.").doesNotContain("Encountered an error executing step");
+    }
+
+    /** Issue 16 item 4: one name, two output folders, one repository: the second is refused in one line. */
+    @Test
+    void twoOutputsUnderOneNameInOneRepositoryAreRefused() throws Exception {
+        String body = """
+                name: shared_name
+                business_date: 2026-03-31
+                output: %s
+                repository: {url: "jdbc:h2:file:%s;AUTO_SERVER=TRUE", user: sa}
+                sources:
+                  customers: {path: no-such-customers.csv}
+                """;
+        Path first = Files.writeString(tmp.resolve("first.yaml"), body.formatted("out-a", tmp.resolve("repo/batch")));
+        Path second = Files.writeString(tmp.resolve("second.yaml"), body.formatted("out-b", tmp.resolve("repo/batch")));
+        assertThat(oneErrorLine(Cli.run("run", "--config", first.toString()))).contains("input file not found");
+        Cli.Result other = Cli.run("run", "--config", second.toString());
+        assertThat(oneErrorLine(other)).contains("second.yaml: name 'shared_name' already records nights of the output "
+                + "folder " + tmp.resolve("out-a")).contains("give this config a name of its own");
+        assertThat(other.out()).doesNotContain("[extract]");
+        // the first keeps working: its restart is not refused
+        assertThat(oneErrorLine(Cli.run("run", "--config", first.toString()))).contains("input file not found");
     }
 }
 
