@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  * running anything again; and a full run over a tampered final state makes the comparison fail,
  * naming the table the tampering changes.
  */
+// Long (child JVMs, many nights): in the acceptance profile, which .ci/run also runs (mvn -B test -Pacceptance).
+@org.junit.jupiter.api.Tag("acceptance")
 class IncrementalBenchTest {
     @TempDir
     static Path tmp;

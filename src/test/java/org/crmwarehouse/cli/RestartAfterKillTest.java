@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * JobRepository still says STARTED and the step's effects are on disk. The five killed nights
  * start together to save time. Input: the golden daily_sales fixture.
  */
+// Long (child JVMs, many nights): in the acceptance profile, which .ci/run also runs (mvn -B test -Pacceptance).
+@org.junit.jupiter.api.Tag("acceptance")
 class RestartAfterKillTest {
     private static final List<String> STEPS = List.of("extract", "validate", "transform", "publish", "report");
     private static final String MARKER = "crm-warehouse-test: paused in step ";

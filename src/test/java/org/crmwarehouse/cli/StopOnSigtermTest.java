@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Input: the golden daily_sales fixture. The expectations are the issue's wanted behaviour; before
  * the fix each child ended 143 (128 + SIGTERM) with the night left STARTED.
  */
+// Long (child JVMs, many nights): in the acceptance profile, which .ci/run also runs (mvn -B test -Pacceptance).
+@org.junit.jupiter.api.Tag("acceptance")
 class StopOnSigtermTest {
     private static final String PAUSED = "crm-warehouse-test: paused in step transform";
     private static final int EXIT_STOPPED = 75; // documented in the README ("Operating it")
