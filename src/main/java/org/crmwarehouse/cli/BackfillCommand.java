@@ -13,6 +13,7 @@ import org.crmwarehouse.model.CustomerHistoryModel;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
+import org.crmwarehouse.sql.DuckDbErrors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -90,7 +91,7 @@ final class BackfillCommand implements Callable<Integer> {
                         failure = "ended " + execution.getStatus() + ": " + RunCommand.failureOf(execution);
                     }
                 } catch (Exception e) {
-                    failure = CrmWarehouse.oneLine(e);
+                    failure = DuckDbErrors.oneLine(e);
                 }
                 if (failure != null) {
                     failed = d;

@@ -36,31 +36,12 @@ public final class CrmWarehouse {
         // A failure is one line on stderr with the cause and a non-zero exit code; the stack
         // trace only with CRM_WAREHOUSE_DEBUG set, for whoever needs to dig.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("crm-warehouse: error: " + oneLine(e));
+            commandLine.getErr().println("crm-warehouse: error: " + DuckDbErrors.oneLine(e));
             if (System.getenv("CRM_WAREHOUSE_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
             return 1;
         });
         return cli;
-    }
-
-    /** The deepest message of a cause chain, on one line. */
-    static String oneLine(Throwable e) {
-        Throwable t = e;
-        String message = null;
-        while (t != null) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = DuckDbErrors.readable(t.getMessage());
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-            t = t.getCause();
-        }
-        if (message == null) {
-            message = e.getClass().getSimpleName();
-        }
-        return message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

@@ -12,6 +12,7 @@ import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
+import org.crmwarehouse.sql.DuckDbErrors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.step.StepExecution;
@@ -100,10 +101,10 @@ final class RunCommand implements Callable<Integer> {
     static String failureOf(JobExecution execution) {
         for (StepExecution step : execution.getStepExecutions()) {
             if (!step.getFailureExceptions().isEmpty()) {
-                return "step " + step.getStepName() + " failed: " + CrmWarehouse.oneLine(step.getFailureExceptions().get(0));
+                return "step " + step.getStepName() + " failed: " + DuckDbErrors.oneLine(step.getFailureExceptions().get(0));
             }
         }
-        return execution.getAllFailureExceptions().stream().map(CrmWarehouse::oneLine)
+        return execution.getAllFailureExceptions().stream().map(DuckDbErrors::oneLine)
                 .collect(Collectors.joining("; "));
     }
 }

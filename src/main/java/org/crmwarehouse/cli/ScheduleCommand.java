@@ -11,6 +11,7 @@ import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
+import org.crmwarehouse.sql.DuckDbErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -95,7 +96,7 @@ final class ScheduleCommand implements Callable<Integer> {
                     }
                 } catch (Exception e) {
                     failures++;
-                    log.error("[schedule] business date {} not run: {}", businessDate, CrmWarehouse.oneLine(e));
+                    log.error("[schedule] business date {} not run: {}", businessDate, DuckDbErrors.oneLine(e));
                 }
             }
         }

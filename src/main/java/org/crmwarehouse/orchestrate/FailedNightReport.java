@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.crmwarehouse.report.RunReport;
 import org.crmwarehouse.sql.Db;
+import org.crmwarehouse.sql.DuckDbErrors;
 import org.crmwarehouse.validate.SourceAudit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +61,11 @@ final class FailedNightReport implements JobExecutionListener {
             if (step.getStatus() == BatchStatus.FAILED || step.getStatus() == BatchStatus.STOPPED) {
                 failedStep = step.getStepName();
                 reason = step.getFailureExceptions().isEmpty() ? step.getStatus().name()
-                        : oneLine(step.getFailureExceptions().get(0));
+                        : DuckDbErrors.oneLine(step.getFailureExceptions().get(0));
             }
         }
         if (reason == null && !execution.getAllFailureExceptions().isEmpty()) {
-            reason = oneLine(execution.getAllFailureExceptions().get(0));
+            reason = DuckDbErrors.oneLine(execution.getAllFailureExceptions().get(0));
         }
         List<SourceAudit> sources = new ArrayList<>();
         List<RunReport.QuarantineCount> quarantine = new ArrayList<>();
@@ -126,17 +127,5 @@ final class FailedNightReport implements JobExecutionListener {
                 .append(") resumes it at the failed step.\n");
         Files.writeString(folder.resolve(NAME + ".txt"), text.toString(), StandardCharsets.UTF_8);
         log.info("[report] the failed night's report: {}", folder.resolve(NAME + ".txt"));
-    }
-
-    private static String oneLine(Throwable e) {
-        Throwable t = e;
-        String message = e.toString();
-        while (t != null) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        return message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 }

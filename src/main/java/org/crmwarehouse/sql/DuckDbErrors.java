@@ -40,4 +40,23 @@ public final class DuckDbErrors {
         clear.setStackTrace(e.getStackTrace());
         return clear;
     }
+
+    /** The deepest message of a cause chain, on one line. */
+    public static String oneLine(Throwable e) {
+        Throwable t = e;
+        String message = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = readable(t.getMessage());
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        if (message == null) {
+            message = e.getClass().getSimpleName();
+        }
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
 }
