@@ -245,9 +245,9 @@ public final class MorningReport {
 
     /** Kaplan-Meier curves of purchase lifetimes: all customers and the 5 largest acquisition channels. */
     private List<Map<String, Object>> survival(Connection db, String table) throws SQLException {
-        List<Map<String, Object>> groups = rows(db, "SELECT group_type, group_value, max(group_customers) AS customers, "
-                + "max(median_lifetime_days) AS median_days FROM " + table + " WHERE basis = 'purchases' GROUP BY ALL "
-                + "ORDER BY group_type = 'all' DESC, customers DESC, group_value LIMIT 6");
+        List<Map<String, Object>> groups = rows(db, "SELECT * FROM (SELECT group_type, group_value, max(group_customers) "
+                + "AS customers, max(median_lifetime_days) AS median_days FROM " + table + " WHERE basis = 'purchases' "
+                + "GROUP BY group_type, group_value) ORDER BY group_type <> 'all', customers DESC, group_value LIMIT 6");
         for (Map<String, Object> g : groups) {
             g.put("points", rows(db, "SELECT time_days AS t, survival AS s, ci_lower AS lo, ci_upper AS hi FROM " + table
                     + " WHERE basis = 'purchases' AND group_type = " + Sql.literal((String) g.get("group_type"))
