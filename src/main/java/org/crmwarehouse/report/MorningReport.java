@@ -93,14 +93,14 @@ public final class MorningReport {
         }
         Map<String, Object> labels = labels().get(locale);
         Map<String, Object> data = data(db, job, date, locale, snapshotsFolder);
-        // "</" inside inlined script text would end the <script> element early
+        // "</script" inside inlined script text would end the <script> element early
         String page = resource(TEMPLATE)
                 .replace("{{lang}}", locale)
                 .replace("{{title}}", escapeHtml(labels.get("title") + " " + date));
         // the data last: nothing is looked for in text that came from the sources
         page = replaceOnce(page, "/*{{echarts}}*/", resource(ECHARTS).replace("</script", "<\\/script"));
-        page = replaceOnce(page, "/*{{labels}}*/", json.writeValueAsString(labels).replace("</", "<\\/"));
-        return replaceOnce(page, "/*{{data}}*/", json.writeValueAsString(data).replace("</", "<\\/"));
+        page = replaceOnce(page, "/*{{labels}}*/", scriptJson(labels));
+        return replaceOnce(page, "/*{{data}}*/", scriptJson(data));
     }
 
     /** The labels of every locale, from the one resource file. */
@@ -384,6 +384,15 @@ public final class MorningReport {
     private static String tierOrder(String column) {
         return "CASE " + column + " WHEN '(new)' THEN 0 WHEN 'VIP' THEN 1 WHEN 'major' THEN 2 WHEN 'ordinary' THEN 3 "
                 + "WHEN 'small' THEN 4 WHEN '(none)' THEN 5 ELSE 6 END";
+    }
+
+    /**
+     * JSON for inside a {@code <script>} element: every {@code <} escaped (it can only be in a
+     * string), so text from the sources such as {@code </script>} or {@code <!--} cannot end or
+     * change the element.
+     */
+    private String scriptJson(Object value) {
+        return json.writeValueAsString(value).replace("<", "\\u003c");
     }
 
     private static String replaceOnce(String text, String placeholder, String value) {

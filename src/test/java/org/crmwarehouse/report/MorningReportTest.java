@@ -49,7 +49,8 @@ class MorningReportTest {
                     INSERT INTO mart_daily_sales VALUES (DATE '2026-06-30', 100, 2), (DATE '2026-06-15', 250, 3),
                         (DATE '2026-06-01', 40, 1), (DATE '2026-05-30', 1000, 9);
                     INSERT INTO mart_customer_rfm VALUES ('c1', 'champions', 500), ('c2', 'loyal', 400),
-                        ('c3', 'at risk', 200), ('c4', 'hibernating', 20), ('c5', 'hibernating', 10);
+                        ('c3', 'at risk', 200), ('c4', 'hibernating', 20), ('c5', 'hibernating', 10),
+                        ('c6', '</script><!--<script>', 1);
                     INSERT INTO mart_tier_migration VALUES (DATE '2026-06-30', 'VIP', 'VIP', true, 1, 1.0),
                         (DATE '2026-06-30', 'major', 'VIP', false, 1, 0.5), (DATE '2026-06-30', 'major', 'major', true, 1, 0.5),
                         (DATE '2026-06-30', '(new)', 'small', false, 2, 1.0);
@@ -65,6 +66,7 @@ class MorningReportTest {
                         ('all', 'all', 90, 4, 2, 0, 0.4, 0.048, 0.0527, 0.7528, 90, 5, 3, 'purchases'),
                         ('channel', 'referral', 30, 3, 1, 0, 0.6667, 0.0741, 0.0541, 0.9452, NULL, 3, 1, 'purchases');
                     """);
+            // c6: text from the sources that would end or change an inline <script> if not escaped
             // mart_reminders exists but is empty: its section is skipped with a note
         }
         // the night before: 4 customers (1 VIP), revenue 1000 + 40 in its 30 days; an older night and a
@@ -158,7 +160,8 @@ class MorningReportTest {
                 .containsEntry("table", "mart_model_backtest");
         assertThat((Map<String, Object>) data.get("reminders")).containsEntry("skipped", "skipped");
         List<Map<String, Object>> rfm = (List<Map<String, Object>>) ((Map<String, Object>) data.get("rfm")).get("data");
-        assertThat(rfm).extracting(r -> r.get("segment")).containsExactly("hibernating", "at risk", "champions", "loyal");
+        assertThat(rfm).extracting(r -> r.get("segment")).containsExactly("hibernating", "</script><!--<script>",
+                "at risk", "champions", "loyal");
         assertThat(rfm.get(0)).containsEntry("customers", 2).containsEntry("revenue", 30.0);
         Map<String, Object> pareto = (Map<String, Object>) ((Map<String, Object>) data.get("pareto")).get("data");
         // rank share 0.7 of 5 customers: rank floor(3.5) = 3, whose cumulative margin share is 1.1
@@ -185,6 +188,7 @@ class MorningReportTest {
         assertThat(page).doesNotContainPattern("(src|href)\\s*=\\s*[\"']?(https?:)?//");
         assertThat(page).doesNotContain("<link").contains("echarts.version").contains("Apache ECharts");
         assertThat(page.length()).as("ECharts inlined").isGreaterThan(1_000_000);
+        assertThat(page).doesNotContain("</script><!--<script>").contains("\\u003c/script>\\u003c!--\\u003cscript>");
     }
 
     @Test
