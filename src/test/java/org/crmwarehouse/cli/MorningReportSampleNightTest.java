@@ -79,7 +79,7 @@ class MorningReportSampleNightTest {
             Map<String, Map<String, Object>> charts = (Map<String, Map<String, Object>>) status.get("charts");
             assertThat(charts.keySet()).as(locale).containsExactlyInAnyOrderElementsOf(CHARTS);
             charts.forEach((id, c) -> assertThat(c.get("drawn")).as(locale + " chart " + id + ": " + c).isEqualTo(true));
-            chromium.screenshot(page.getValue(), profile, SCREENSHOTS.resolve("report-" + locale + ".png"), 1400, 7400);
+            chromium.screenshot(page.getValue(), profile, SCREENSHOTS.resolve("report-" + locale + ".png"), 1400, 6400);
         }
     }
 }
