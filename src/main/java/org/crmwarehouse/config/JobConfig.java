@@ -27,6 +27,7 @@ import java.util.Map;
  *                     is converted to it, one without is taken as already in it
  * @param funnelStages the values of funnel_events.event_type in pipeline order, each with its role
  *                     ({@code funnel_stages:}; default call, visit, quote, deal, lost)
+ * @param reportLocale the labels of the morning report ({@code report_locale:}, en or zh-CN; default en)
  */
 public record JobConfig(
         Path file,
@@ -43,11 +44,15 @@ public record JobConfig(
         String schedule,
         LocalDate earliestDate,
         ZoneId timeZone,
-        FunnelStages funnelStages) {
+        FunnelStages funnelStages,
+        String reportLocale) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
     public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
     public static final ZoneId DEFAULT_TIME_ZONE = ZoneId.of("UTC");
+    public static final String DEFAULT_REPORT_LOCALE = "en";
+    /** The labels the morning report has (report/morning-report-labels.yml). */
+    public static final java.util.List<String> REPORT_LOCALES = java.util.List.of("en", "zh-CN");
 
     public JobConfig {
         raw = Map.copyOf(raw);
@@ -57,6 +62,16 @@ public record JobConfig(
         earliestDate = earliestDate == null ? DEFAULT_EARLIEST_DATE : earliestDate;
         timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
         funnelStages = funnelStages == null ? FunnelStages.DEFAULT : funnelStages;
+        reportLocale = reportLocale == null ? DEFAULT_REPORT_LOCALE : reportLocale;
+    }
+
+    /** A config with the morning report in English. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
+            PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule,
+            LocalDate earliestDate, ZoneId timeZone, FunnelStages funnelStages) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
+                keepSnapshots, schedule, earliestDate, timeZone, funnelStages, null);
     }
 
     /** A config with the default funnel stages. */
@@ -104,6 +119,11 @@ public record JobConfig(
 
     public Path reportFolder(LocalDate date) {
         return output.resolve("reports").resolve(date.toString());
+    }
+
+    /** The night's morning report, a self-contained HTML page with charts. */
+    public Path morningReportFile(LocalDate date) {
+        return reportFolder(date).resolve("report.html");
     }
 
     /** The persistent state of incremental sources: merged current rows, watermarks, files read. */

@@ -23,7 +23,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
-            "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages");
+            "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages",
+            "report_locale");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -167,9 +168,14 @@ public final class JobConfigLoader {
                             + "fields (second minute hour day month weekday, e.g. \"0 30 2 * * *\"): " + e.getMessage());
                 }
             }
+            String reportLocale = text(root, "report_locale", JobConfig.DEFAULT_REPORT_LOCALE, "");
+            if (!JobConfig.REPORT_LOCALES.contains(reportLocale)) {
+                throw new ConfigException(file, "report_locale '" + reportLocale + "' is not a locale of the morning "
+                        + "report; expected one of " + JobConfig.REPORT_LOCALES);
+            }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
                     postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root),
-                    FunnelStages.read(file, root.get("funnel_stages")));
+                    FunnelStages.read(file, root.get("funnel_stages")), reportLocale);
         }
 
         /** {@code earliest_date:}, the lower bound of every DATE and TIMESTAMP value (default 1900-01-01). */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.crmwarehouse.extract.SourceExtractor;
 import org.crmwarehouse.publish.Publisher;
+import org.crmwarehouse.report.MorningReport;
 import org.crmwarehouse.report.RunReport;
 import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.Db;
@@ -90,10 +91,22 @@ public final class NightlySteps {
             }
             var jsonFile = run.config().reportFolder(run.businessDate()).resolve("run-report.json");
             var textFile = run.config().reportFolder(run.businessDate()).resolve("run-report.txt");
+            // the morning report first: the run report links it. The night is published by now, so a
+            // page that cannot be written is a warning, not a failed night.
+            String morningReport;
+            try {
+                morningReport = new MorningReport().write(db, run.config().name(), run.businessDate(),
+                        run.config().reportLocale(), run.config().snapshotsFolder(),
+                        run.config().morningReportFile(run.businessDate())).toString();
+            } catch (Exception e) {
+                log.warn("[report] the morning report was not written: {}", e.getMessage());
+                morningReport = "not written (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
+            }
             report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
-                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()),
+                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString(),
+                            morningReport),
                     unknownColumns(db), setAside);
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);

@@ -65,6 +65,11 @@ public record RunReport(
     public record TableRows(String table, String layer, long rows, long buildMillis) {
     }
 
-    public record Outputs(String warehouse, String parquetFolder, String reportJson, String reportText) {
+    /** {@code morningReport}: the night's HTML page with charts (null when none was written). */
+    public record Outputs(String warehouse, String parquetFolder, String reportJson, String reportText,
+            String morningReport) {
+        public Outputs(String warehouse, String parquetFolder, String reportJson, String reportText) {
+            this(warehouse, parquetFolder, reportJson, reportText, null);
+        }
     }
 }

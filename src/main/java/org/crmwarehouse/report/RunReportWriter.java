@@ -82,6 +82,9 @@ public final class RunReportWriter {
         out.append("  DuckDB warehouse  ").append(r.outputs().warehouse()).append('\n');
         out.append("  Parquet marts     ").append(r.outputs().parquetFolder()).append('\n');
         out.append("  Run report        ").append(r.outputs().reportJson()).append('\n');
+        if (r.outputs().morningReport() != null) {
+            out.append("  Morning report    ").append(r.outputs().morningReport()).append('\n');
+        }
         return out.toString();
     }
 

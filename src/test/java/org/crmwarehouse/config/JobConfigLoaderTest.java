@@ -189,5 +189,17 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nfunnel_stages: {stage: New}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("job.yaml: funnel_stages must be a list");
     }
-}
 
+    // issue 17 item 4: the morning report's labels
+
+    @Test
+    void reportLocaleIsEnglishByDefaultZhCnOnRequestAndNothingElse() throws Exception {
+        assertThat(load("name: j\nsources: {customers: c.csv}\n").reportLocale()).isEqualTo("en");
+        assertThat(load("name: j\nsources: {customers: c.csv}\nreport_locale: zh-CN\n").reportLocale()).isEqualTo("zh-CN");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nreport_locale: zh_CN\n"))
+                .isInstanceOf(ConfigException.class).hasMessageEndingWith("job.yaml: report_locale 'zh_CN' is not a "
+                        + "locale of the morning report; expected one of [en, zh-CN]");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nreport_local: en\n"))
+                .hasMessageContaining("did you mean 'report_locale'?");
+    }
+}

@@ -33,6 +33,19 @@ class RunReportWriterTest {
                 .containsPattern("orders +NOT_ALLOWED +order_type +1,234\n");
     }
 
+    // issue 17 item 4
+
+    @Test
+    void theMorningReportIsLinkedUnderResultsWhenWritten() {
+        RunReport r = report(List.of(), List.of());
+        assertThat(new RunReportWriter().summary(r)).doesNotContain("Morning report");
+        RunReport linked = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                r.sources(), r.quarantine(), r.quarantineCarried(), r.tables(), r.reconciled(),
+                new RunReport.Outputs("w.duckdb", "marts/", "r.json", "r.txt", "/out/reports/2026-03-05/report.html"));
+        assertThat(new RunReportWriter().summary(linked))
+                .contains("  Run report        r.json\n  Morning report    /out/reports/2026-03-05/report.html\n");
+    }
+
     // issue 13, config
 
     @Test
