@@ -8,11 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.FitResult;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.ModelFitException;
-import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.crmwarehouse.model.clv.PurchasePattern;
@@ -55,12 +53,13 @@ public final class ModelFitModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary", "int_subscription_tenure");
+        return Set.of("int_customer_purchase_summary", "int_subscription_tenure", ModelBacktestModel.NAME);
     }
 
     @Override
     public void build(Connection db) throws SQLException {
         ValueParameters parameters = ValueParameters.read(db);
+        PurchaseModelChoice choice = PurchaseModelChoice.of(db, parameters);
         List<PurchasePattern> purchases = purchasePatterns(db, parameters);
         List<SpendPattern> spends = spendPatterns(db, parameters);
         long customers = purchases.stream().mapToLong(PurchasePattern::customers).sum();
@@ -72,17 +71,15 @@ public final class ModelFitModel implements JavaModel {
                 + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR, segment VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
             String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
-            String purchaseModel = parameters.purchaseModelName();
-            boolean pareto = purchaseModel.equals(ParetoNbdModel.NAME);
-            String[] purchaseParameters = pareto ? PARETO_NBD_PARAMETERS : BG_NBD_PARAMETERS;
+            String purchaseModel = choice.model();
+            String[] purchaseParameters = PurchaseModels.parameters(purchaseModel);
             if (repeaters < parameters.minRepeatCustomers()) {
                 skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
                         purchases.size(), tooFew, null);
             } else {
                 try {
-                    fitted(out, parameters, parameters.timeUnitName(), pareto
-                            ? ParetoNbdModel.fit(purchases, parameters.timeUnit()).fitResult()
-                            : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult(), null);
+                    fitted(out, parameters, parameters.timeUnitName(),
+                            PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult(), null);
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
                     skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
@@ -108,6 +105,7 @@ public final class ModelFitModel implements JavaModel {
             }
             fitRetention(db, out, parameters);
         }
+        choice.record(db);
     }
 
     /**
