@@ -26,7 +26,9 @@ import org.duckdb.DuckDBConnection;
  * mart_model_fit: maximum-likelihood fits of BG/NBD (purchase count) and Gamma-Gamma (spend per
  * repeat transaction) on int_customer_purchase_summary. The per-customer data is aggregated in SQL
  * to its distinct (x, t_x, T) and (x, m_x) patterns, so the fit's cost follows the patterns, not
- * the customers.
+ * the customers. The purchase-count model is the one {@link PurchaseModelChoice} gives
+ * (value_purchase_model, or under auto the smallest back-test error in mart_model_backtest);
+ * column model_choice says why.
  *
  * <p>With fewer repeat customers than {@code value_min_repeat_customers} (a new business, a tiny
  * test fixture, the empty data-dictionary run) the models are skipped: one row per parameter with
