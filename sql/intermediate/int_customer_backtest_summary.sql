@@ -68,9 +68,9 @@ per_customer as (
         customer_id,
         min(order_date) as first_purchase_date,
         max(case when is_calibration then order_date end) as last_calibration_date,
-        sum(case when is_calibration then 1 else 0 end) as calibration_transactions,
+        count(case when is_calibration then 1 end) as calibration_transactions,
         avg(case when is_calibration and transaction_no > 1 then revenue end) as repeat_mean_revenue,
-        sum(case when not is_calibration then 1 else 0 end) as holdout_transactions,
+        count(case when not is_calibration then 1 end) as holdout_transactions,
         sum(case when not is_calibration then revenue else 0 end) as holdout_revenue
     from ranked
     group by 1
