@@ -7,9 +7,7 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.GammaGammaModel;
-import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.crmwarehouse.model.clv.PurchaseCountModel;
 import org.crmwarehouse.model.clv.PurchasePattern;
 import org.crmwarehouse.sql.Db;
@@ -47,14 +45,11 @@ public final class CustomerValueModel implements JavaModel {
     @Override
     public void build(Connection db) throws SQLException {
         ValueParameters parameters = ValueParameters.read(db);
-        Map<String, Double> counts = estimates(db, parameters.purchaseModelName());
+        String purchaseModel = PurchaseModelChoice.fittedModel(db);
+        Map<String, Double> counts = purchaseModel == null ? null : estimates(db, purchaseModel);
         Map<String, Double> gammaGamma = estimates(db, GammaGammaModel.NAME);
         PurchaseCountModel purchases = counts == null ? null
-                : parameters.purchaseModelName().equals(ParetoNbdModel.NAME)
-                ? new ParetoNbdModel(counts.get("r"), counts.get("alpha"), counts.get("s"), counts.get("beta"),
-                        parameters.timeUnit())
-                : new BgNbdModel(counts.get("r"), counts.get("alpha"), counts.get("a"), counts.get("b"),
-                        parameters.timeUnit());
+                : PurchaseModels.of(purchaseModel, counts, parameters.timeUnit());
         GammaGammaModel spend = gammaGamma == null ? null
                 : new GammaGammaModel(gammaGamma.get("p"), gammaGamma.get("q"), gammaGamma.get("gamma"));
         int horizon = parameters.horizonPeriods();

@@ -8,11 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.FitResult;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.ModelFitException;
-import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.crmwarehouse.model.clv.PurchasePattern;
@@ -28,7 +26,9 @@ import org.duckdb.DuckDBConnection;
  * mart_model_fit: maximum-likelihood fits of BG/NBD (purchase count) and Gamma-Gamma (spend per
  * repeat transaction) on int_customer_purchase_summary. The per-customer data is aggregated in SQL
  * to its distinct (x, t_x, T) and (x, m_x) patterns, so the fit's cost follows the patterns, not
- * the customers.
+ * the customers. The purchase-count model is the one {@link PurchaseModelChoice} gives
+ * (value_purchase_model, or under auto the smallest back-test error in mart_model_backtest);
+ * column model_choice says why.
  *
  * <p>With fewer repeat customers than {@code value_min_repeat_customers} (a new business, a tiny
  * test fixture, the empty data-dictionary run) the models are skipped: one row per parameter with
@@ -55,12 +55,13 @@ public final class ModelFitModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary", "int_subscription_tenure");
+        return Set.of("int_customer_purchase_summary", "int_subscription_tenure", ModelBacktestModel.NAME);
     }
 
     @Override
     public void build(Connection db) throws SQLException {
         ValueParameters parameters = ValueParameters.read(db);
+        PurchaseModelChoice choice = PurchaseModelChoice.of(db, parameters);
         List<PurchasePattern> purchases = purchasePatterns(db, parameters);
         List<SpendPattern> spends = spendPatterns(db, parameters);
         long customers = purchases.stream().mapToLong(PurchasePattern::customers).sum();
@@ -72,17 +73,15 @@ public final class ModelFitModel implements JavaModel {
                 + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR, segment VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
             String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
-            String purchaseModel = parameters.purchaseModelName();
-            boolean pareto = purchaseModel.equals(ParetoNbdModel.NAME);
-            String[] purchaseParameters = pareto ? PARETO_NBD_PARAMETERS : BG_NBD_PARAMETERS;
+            String purchaseModel = choice.model();
+            String[] purchaseParameters = PurchaseModels.parameters(purchaseModel);
             if (repeaters < parameters.minRepeatCustomers()) {
                 skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
                         purchases.size(), tooFew, null);
             } else {
                 try {
-                    fitted(out, parameters, parameters.timeUnitName(), pareto
-                            ? ParetoNbdModel.fit(purchases, parameters.timeUnit()).fitResult()
-                            : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult(), null);
+                    fitted(out, parameters, parameters.timeUnitName(),
+                            PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult(), null);
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
                     skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
@@ -108,6 +107,7 @@ public final class ModelFitModel implements JavaModel {
             }
             fitRetention(db, out, parameters);
         }
+        choice.record(db);
     }
 
     /**

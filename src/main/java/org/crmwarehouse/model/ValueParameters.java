@@ -7,7 +7,6 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Locale;
 import org.crmwarehouse.model.clv.BgNbdModel;
-import org.crmwarehouse.model.clv.ParetoNbdModel;
 import org.crmwarehouse.model.clv.TimeUnit;
 
 /** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
@@ -41,8 +40,8 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
                         + onFailure + "'");
             }
             String purchaseModel = rs.getString(7).toLowerCase(Locale.ROOT);
-            if (!purchaseModel.equals("bgnbd") && !purchaseModel.equals("paretonbd")) {
-                throw new IllegalArgumentException("parameter value_purchase_model must be bgnbd or paretonbd, got '"
+            if (!java.util.List.of("bgnbd", "paretonbd", "mbgnbd", "auto").contains(purchaseModel)) {
+                throw new IllegalArgumentException("parameter value_purchase_model must be bgnbd, paretonbd, mbgnbd or auto, got '"
                         + purchaseModel + "'");
             }
             String resolution = rs.getString(8).toLowerCase(Locale.ROOT);
@@ -55,9 +54,17 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
         }
     }
 
-    /** The purchase-count model's name in mart_model_fit: BG/NBD or Pareto/NBD. */
+    /**
+     * The purchase-count model's name in mart_model_fit: BG/NBD, Pareto/NBD or MBG/NBD; under auto
+     * the one the back-test chose is in {@link PurchaseModelChoice}, this gives BG/NBD.
+     */
     String purchaseModelName() {
-        return purchaseModel.equals("paretonbd") ? ParetoNbdModel.NAME : BgNbdModel.NAME;
+        return isAutoPurchaseModel() ? BgNbdModel.NAME : PurchaseModels.nameOf(purchaseModel);
+    }
+
+    /** value_purchase_model: auto, the back-test chooses. */
+    boolean isAutoPurchaseModel() {
+        return purchaseModel.equals("auto");
     }
 
     String timeUnitName() {

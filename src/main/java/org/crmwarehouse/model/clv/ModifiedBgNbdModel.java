@@ -1,0 +1,156 @@
+package org.crmwarehouse.model.clv;
+
+import java.util.List;
+import org.apache.commons.numbers.gamma.LogGamma;
+
+/**
+ * The modified BG/NBD (MBG/NBD) of Batislam, Denizel &amp; Filiztekin (2007), "Empirical validation
+ * and comparison of models for customer base analysis", International Journal of Research in
+ * Marketing 24(3): as BG/NBD (Poisson purchases at rate lambda ~ Gamma(r, alpha) while active,
+ * dropout with probability p ~ Beta(a, b) after a purchase), except that a customer may also drop
+ * out right after the first purchase. So a customer with no repeat purchase is not surely alive,
+ * P(alive | x = 0) &lt; 1, where BG/NBD gives 1.
+ *
+ * <p>Per customer, given lambda and p: L = (1-p)^(x+1) lambda^x e^(-lambda T) (still active) +
+ * p (1-p)^x lambda^x e^(-lambda t_x) (dropped out after the last purchase, the first one for
+ * x = 0). Mixed over the Beta and Gamma distributions,
+ * <pre>
+ * L = Gamma(r+x) alpha^r / Gamma(r) * B(a, b+x+1)/B(a,b)
+ *     * [ (alpha+T)^-(r+x) + a/(b+x) (alpha+t_x)^-(r+x) ]
+ * </pre>
+ * since B(a+1, b+x) / B(a, b+x+1) = a/(b+x).
+ */
+public final class ModifiedBgNbdModel implements PurchaseCountModel {
+
+    public static final String NAME = "MBG/NBD";
+    private static final String[] PARAMETERS = {"r", "alpha", "a", "b"};
+
+    private final double r;
+    private final double alpha;
+    private final double a;
+    private final double b;
+    private final TimeUnit timeUnit;
+    private final FitResult fitResult;
+
+    /** A model with given parameters, for predictions. */
+    public ModifiedBgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit) {
+        this(r, alpha, a, b, timeUnit, null);
+    }
+
+    private ModifiedBgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit, FitResult fitResult) {
+        if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {
+            throw new IllegalArgumentException("MBG/NBD parameters must be positive: r=" + r + ", alpha=" + alpha
+                    + ", a=" + a + ", b=" + b);
+        }
+        this.r = r;
+        this.alpha = alpha;
+        this.a = a;
+        this.b = b;
+        this.timeUnit = timeUnit;
+        this.fitResult = fitResult;
+    }
+
+    /**
+     * Maximum-likelihood fit on patterns whose recency and age are in {@code timeUnit}.
+     *
+     * @throws ModelFitException when there is nothing to fit or no trustworthy optimum
+     */
+    public static ModifiedBgNbdModel fit(List<PurchasePattern> patterns, TimeUnit timeUnit) {
+        if (patterns.isEmpty()) {
+            throw new ModelFitException(NAME, "no purchase patterns to fit", null);
+        }
+        PurchasePatternSet data = PurchasePatternSet.of(patterns);
+        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1, 1},
+                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
+        return new ModifiedBgNbdModel(result.estimate("r"), result.estimate("alpha"), result.estimate("a"),
+                result.estimate("b"), timeUnit, result);
+    }
+
+    /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
+    public double logLikelihood(List<PurchasePattern> patterns) {
+        return logLikelihood(PurchasePatternSet.of(patterns), r, alpha, a, b);
+    }
+
+    /**
+     * ln L = A1 + A2 + ln(exp(A3) + exp(A4)) with A1 = ln Gamma(r+x) - ln Gamma(r) + r ln alpha,
+     * A2 = ln Gamma(a+b) + ln Gamma(b+x+1) - ln Gamma(b) - ln Gamma(a+b+x+1) (= ln B(a,b+x+1)/B(a,b)),
+     * A3 = -(r+x) ln(alpha+T), A4 = ln a - ln(b+x) - (r+x) ln(alpha+t_x); A4 is there for x = 0 too.
+     */
+    static double logLikelihood(PurchasePatternSet data, double r, double alpha, double a, double b) {
+        int[] xs = data.distinctFrequencies;
+        double[] a1a2 = new double[xs.length];
+        double[] lnA4Constant = new double[xs.length];
+        double constant = -LogGamma.value(r) + r * Math.log(alpha) + LogGamma.value(a + b) - LogGamma.value(b);
+        for (int k = 0; k < xs.length; k++) {
+            int x = xs[k];
+            a1a2[k] = constant + LogGamma.value(r + x) + LogGamma.value(b + x + 1) - LogGamma.value(a + b + x + 1);
+            lnA4Constant[k] = Math.log(a) - Math.log(b + x);
+        }
+        double[] lnAlphaPlusTime = new double[data.distinctTimes.length];
+        PurchasePatternSet.fill(lnAlphaPlusTime, j -> Math.log(alpha + data.distinctTimes[j]));
+        return data.weightedSum(i -> {
+            int k = data.frequencyIndex[i];
+            double rx = r + xs[k];
+            double a3 = -rx * lnAlphaPlusTime[data.ageIndex[i]];
+            double a4 = lnA4Constant[k] - rx * lnAlphaPlusTime[data.recencyIndex[i]];
+            return a1a2[k] + BgNbdModel.logSumExp(a3, a4);
+        });
+    }
+
+    /** P(alive) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), below 1 for x = 0 as well. */
+    @Override
+    public double probabilityAlive(PurchasePattern pattern) {
+        return 1 / (1 + Math.exp(logOddsDead(pattern)));
+    }
+
+    private double logOddsDead(PurchasePattern pattern) {
+        int x = pattern.frequency();
+        return Math.log(a / (b + x)) + (r + x) * Math.log((alpha + pattern.age()) / (alpha + pattern.recency()));
+    }
+
+    /**
+     * An active customer at T, with lambda ~ Gamma(r+x, alpha+T) and p ~ Beta(a, b+x+1) given the
+     * data, buys from then on as a new BG/NBD customer does, so (Batislam et al. 2007)
+     * E[Y(t) | x, t_x, T] = (a+b+x)/(a-1)
+     *   [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive).
+     * Undefined (0/0) at exactly a = 1.
+     */
+    @Override
+    public double expectedPurchases(PurchasePattern pattern, double t) {
+        if (!(t >= 0)) {
+            throw new IllegalArgumentException("horizon must be >= 0, got " + t);
+        }
+        int x = pattern.frequency();
+        double age = pattern.age();
+        double z = t / (alpha + age + t);
+        double hypergeometric = GaussHypergeometric.value(r + x, b + x + 1, a + b + x, z);
+        double bracket = 1 - Math.pow((alpha + age) / (alpha + age + t), r + x) * hypergeometric;
+        return (a + b + x) / (a - 1) * bracket * probabilityAlive(pattern);
+    }
+
+    @Override
+    public TimeUnit timeUnit() {
+        return timeUnit;
+    }
+
+    @Override
+    public FitResult fitResult() {
+        return fitResult;
+    }
+
+    public double r() {
+        return r;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public double a() {
+        return a;
+    }
+
+    public double b() {
+        return b;
+    }
+}
