@@ -55,7 +55,7 @@ public final class ModelFitModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary", "int_subscription_tenure");
+        return Set.of("int_customer_purchase_summary", "int_subscription_tenure", "stg_customers");
     }
 
     @Override
@@ -66,6 +66,8 @@ public final class ModelFitModel implements JavaModel {
         long customers = purchases.stream().mapToLong(PurchasePattern::customers).sum();
         long repeaters = purchases.stream().filter(p -> p.frequency() > 0).mapToLong(PurchasePattern::customers).sum();
         long spenders = spends.stream().mapToLong(SpendPattern::customers).sum();
+        // value_covariates: the purchase-count parameters depend on customer attributes
+        List<String> covariates = CustomerCovariates.columns(db);
 
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (business_date DATE, model VARCHAR, time_unit VARCHAR,"
                 + " parameter VARCHAR, estimate DOUBLE, std_error DOUBLE, log_likelihood DOUBLE, customers BIGINT,"
@@ -80,7 +82,9 @@ public final class ModelFitModel implements JavaModel {
                         purchases.size(), tooFew, null);
             } else {
                 try {
-                    fitted(out, parameters, parameters.timeUnitName(), pareto
+                    fitted(out, parameters, parameters.timeUnitName(), !covariates.isEmpty()
+                            ? CustomerCovariates.fit(db, parameters, covariates).fitResult()
+                            : pareto
                             ? ParetoNbdModel.fit(purchases, parameters.timeUnit()).fitResult()
                             : BgNbdModel.fit(purchases, parameters.timeUnit()).fitResult(), null);
                 } catch (ModelFitException e) {
