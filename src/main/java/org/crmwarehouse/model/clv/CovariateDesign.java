@@ -102,6 +102,48 @@ public final class CovariateDesign {
         return active.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Why the coefficients cannot be identified from these profiles (the active dummies of each
+     * observed level combination), or null: a dummy that is a linear combination of the constant
+     * and the dummies before it (two attributes that mark the same customers, such as
+     * customer_type=company and gender=(missing) when companies have no gender) has no unique
+     * estimate, and the fit would publish an arbitrary split with huge standard errors.
+     */
+    String unidentified(List<int[]> profiles) {
+        int n = dummies() + 1;
+        double[][] rows = new double[profiles.size()][n];
+        for (int p = 0; p < profiles.size(); p++) {
+            rows[p][0] = 1;
+            for (int d : profiles.get(p)) {
+                rows[p][d + 1] = 1;
+            }
+        }
+        for (int k = 1; k < n; k++) {
+            double[][] leading = new double[rows.length][k + 1];
+            for (int p = 0; p < rows.length; p++) {
+                System.arraycopy(rows[p], 0, leading[p], 0, k + 1);
+            }
+            int rank = leading.length == 0 ? 0
+                    : new org.hipparchus.linear.SingularValueDecomposition(
+                            org.hipparchus.linear.MatrixUtils.createRealMatrix(leading)).getRank();
+            if (rank < k + 1) {
+                String name = dummyNames.get(k - 1);
+                String same = null;
+                for (int j = 0; j < k - 1 && same == null; j++) {
+                    boolean equal = true;
+                    for (double[] row : rows) {
+                        equal &= row[j + 1] == row[k];
+                    }
+                    same = equal ? dummyNames.get(j) : null;
+                }
+                return "the covariate level " + name + " is determined by the other levels"
+                        + (same == null ? "" : " (it marks the same customers as " + same + ")")
+                        + ": its coefficients cannot be estimated; drop one of the covariates " + columns;
+            }
+        }
+        return null;
+    }
+
     int dummyIndex(int column, String level) {
         return dummyIndex.get(column).get(level);
     }

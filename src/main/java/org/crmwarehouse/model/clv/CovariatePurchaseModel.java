@@ -118,6 +118,10 @@ public final class CovariatePurchaseModel {
             sets.add(PurchasePatternSet.of(e.getValue()));
             pooled.addAll(e.getValue());
         }
+        String unidentified = design.unidentified(active);
+        if (unidentified != null) {
+            throw new ModelFitException(model, unidentified, null);
+        }
         // the pooled fit is the start: the coefficients start at 0 (multipliers at 1)
         FitResult start = kind.fitPooled(pooled, timeUnit).fitResult();
         int base = kind.parameters.length;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +125,23 @@ class CovariatePurchaseModelTest {
         CovariateDesign design = CovariateDesign.of(COLUMNS, counts);
         assertEquals("organic", design.baseLevel(0));
         assertEquals(List.of("acquisition_channel=(missing)", "acquisition_channel=email"), design.dummyNames());
+    }
+
+    /** Companies have no gender: customer_type=company and gender=(missing) are one dummy twice. */
+    @Test
+    void attributesThatMarkTheSameCustomersAreRefused() {
+        Map<List<String>, List<PurchasePattern>> data = new LinkedHashMap<>();
+        data.put(Arrays.asList("person", "F"), List.of(new PurchasePattern(1, 2, 10, 10)));
+        data.put(Arrays.asList("person", "M"), List.of(new PurchasePattern(2, 5, 10, 8)));
+        data.put(Arrays.asList("person", "X"), List.of(new PurchasePattern(1, 4, 10, 2)));
+        data.put(Arrays.asList("company", null), List.of(new PurchasePattern(0, 0, 10, 3)));
+        Map<List<String>, Long> counts = new LinkedHashMap<>();
+        data.forEach((levels, patterns) -> counts.put(levels, patterns.get(0).customers()));
+        CovariateDesign design = CovariateDesign.of(List.of("customer_type", "gender"), counts);
+        ModelFitException e = assertThrows(ModelFitException.class,
+                () -> CovariatePurchaseModel.fit(Kind.BG_NBD, design, data, TimeUnit.WEEK));
+        assertTrue(e.getMessage().contains("gender=(missing) is determined by the other levels (it marks the same"
+                + " customers as customer_type=company)"), e.getMessage());
     }
 
     @Test
