@@ -385,6 +385,10 @@ public final class JobConfigLoader {
                             + " (all parameters: docs/data-dictionary.md, 'Model parameters')");
                 }
                 JsonNode v = e.getValue();
+                if (p.columnsOf() != null) {
+                    parameters.put(name, columnList(name, p, v));
+                    continue;
+                }
                 if (!v.isValueNode() || v.isNull()) {
                     throw new ConfigException(file, "parameters." + name + " must be a single value (" + p.type() + ")");
                 }
@@ -398,6 +402,31 @@ public final class JobConfigLoader {
                 parameters.put(name, value);
             }
             return parameters;
+        }
+
+        /**
+         * A columns_of parameter: a YAML list of column names ([] or null for none), checked now
+         * (a name that is not a text column of the entity is refused naming it); held joined by commas.
+         */
+        private String columnList(String name, ModelParameter p, JsonNode v) {
+            List<String> names = new ArrayList<>();
+            if (v.isArray()) {
+                for (JsonNode element : v) {
+                    if (!element.isString()) {
+                        throw new ConfigException(file, "parameters." + name + " must be a list of " + p.columnsOf()
+                                + " column names, got '" + element + "'");
+                    }
+                    names.add(element.asString().trim());
+                }
+            } else if (!v.isNull()) {
+                throw new ConfigException(file, "parameters." + name + " must be a list of " + p.columnsOf()
+                        + " column names, e.g. [acquisition_channel, region]");
+            }
+            String refusal = p.refusal(names);
+            if (refusal != null) {
+                throw new ConfigException(file, "parameters." + name + " " + refusal);
+            }
+            return String.join(",", names);
         }
 
         private void checkKeys(JsonNode node, Set<String> known, String prefix) {

@@ -5,8 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.crmwarehouse.model.clv.CovariatePurchaseModel;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.PurchaseCountModel;
 import org.crmwarehouse.model.clv.PurchasePattern;
@@ -35,7 +37,7 @@ public final class CustomerValueModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary", ModelFitModel.NAME);
+        return Set.of("int_customer_purchase_summary", ModelFitModel.NAME, "stg_customers");
     }
 
     /** Per-pattern purchase predictions: P(alive), E[purchases], sum_k increment_k / (1+d)^k. */
@@ -50,6 +52,11 @@ public final class CustomerValueModel implements JavaModel {
         Map<String, Double> gammaGamma = estimates(db, GammaGammaModel.NAME);
         PurchaseCountModel purchases = counts == null ? null
                 : PurchaseModels.of(purchaseModel, counts, parameters.timeUnit());
+        // value_covariates: each customer's purchase model has the parameters of the customer's levels
+        List<String> covariates = CustomerCovariates.columns(db);
+        CovariatePurchaseModel byLevels = counts == null || covariates.isEmpty() ? null
+                : new CovariatePurchaseModel(CustomerCovariates.kind(purchaseModel), covariates, counts,
+                        parameters.timeUnit());
         GammaGammaModel spend = gammaGamma == null ? null
                 : new GammaGammaModel(gammaGamma.get("p"), gammaGamma.get("q"), gammaGamma.get("gamma"));
         int horizon = parameters.horizonPeriods();
@@ -62,10 +69,11 @@ public final class CustomerValueModel implements JavaModel {
                 + " horizon_periods INTEGER, frequency INTEGER, recency DOUBLE, age DOUBLE, p_alive DOUBLE,"
                 + " expected_purchases DOUBLE, expected_mean_spend DOUBLE, margin_rate DOUBLE,"
                 + " expected_margin_per_purchase DOUBLE, ltv DOUBLE)");
-        Map<PurchasePattern, PurchaseForecast> forecasts = new HashMap<>();
+        Map<Object, PurchaseForecast> forecasts = new HashMap<>();
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("SELECT customer_id, frequency, recency, age, repeat_mean_revenue,"
-                        + " margin_rate FROM int_customer_purchase_summary ORDER BY customer_id");
+                        + " margin_rate" + CustomerCovariates.selectList(covariates) + CustomerCovariates.from(covariates)
+                        + " ORDER BY customer_id");
                 DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA,
                         NAME)) {
             while (rs.next()) {
@@ -75,8 +83,11 @@ public final class CustomerValueModel implements JavaModel {
                 Double marginRate = rs.getObject(6) == null ? null : rs.getDouble(6);
                 out.beginRow().append(rs.getString(1)).append(parameters.timeUnitName()).append(horizon)
                         .append(frequency).append(pattern.recency()).append(pattern.age());
-                PurchaseForecast forecast = purchases == null ? null
-                        : forecasts.computeIfAbsent(pattern, p -> forecast(purchases, p, discount));
+                List<String> levels = byLevels == null ? null : CustomerCovariates.levels(rs, 7, covariates.size());
+                PurchaseForecast forecast = purchases == null ? null : byLevels == null
+                        ? forecasts.computeIfAbsent(pattern, p -> forecast(purchases, pattern, discount))
+                        : forecasts.computeIfAbsent(List.of(levels, pattern),
+                                k -> forecast(byLevels.forLevels(levels), pattern, discount));
                 Double meanSpend = spend == null ? null : spend.expectedMeanSpend(frequency, frequency > 0 ? meanRevenue : 0);
                 Double marginPerPurchase = meanSpend == null || marginRate == null ? null : meanSpend * marginRate;
                 appendNullable(out, forecast == null ? null : forecast.probabilityAlive());

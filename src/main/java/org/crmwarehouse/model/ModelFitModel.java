@@ -55,7 +55,8 @@ public final class ModelFitModel implements JavaModel {
 
     @Override
     public Set<String> dependencies() {
-        return Set.of("int_customer_purchase_summary", "int_subscription_tenure", ModelBacktestModel.NAME);
+        return Set.of("int_customer_purchase_summary", "int_subscription_tenure", "stg_customers",
+                ModelBacktestModel.NAME);
     }
 
     @Override
@@ -67,6 +68,8 @@ public final class ModelFitModel implements JavaModel {
         long customers = purchases.stream().mapToLong(PurchasePattern::customers).sum();
         long repeaters = purchases.stream().filter(p -> p.frequency() > 0).mapToLong(PurchasePattern::customers).sum();
         long spenders = spends.stream().mapToLong(SpendPattern::customers).sum();
+        // value_covariates: the purchase-count parameters depend on customer attributes
+        List<String> covariates = CustomerCovariates.columns(db);
 
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (business_date DATE, model VARCHAR, time_unit VARCHAR,"
                 + " parameter VARCHAR, estimate DOUBLE, std_error DOUBLE, log_likelihood DOUBLE, customers BIGINT,"
@@ -81,7 +84,8 @@ public final class ModelFitModel implements JavaModel {
             } else {
                 try {
                     fitted(out, parameters, parameters.timeUnitName(),
-                            PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult(), null);
+                            covariates.isEmpty() ? PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult()
+                                    : CustomerCovariates.fit(db, parameters, purchaseModel, covariates).fitResult(), null);
                 } catch (ModelFitException e) {
                     skipOrFail(e, parameters);
                     skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,

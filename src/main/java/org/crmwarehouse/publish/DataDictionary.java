@@ -142,12 +142,13 @@ public final class DataDictionary {
                     .append("| parameter | type | default | meaning |\n|---|---|---|---|\n")
                     .append("| business_date | DATE | the run's date | The business date the night is computed for. |\n");
             for (ModelParameter p : catalog.parameters()) {
-                String type = p.type() + (!p.allowed().isEmpty() ? ": " + String.join(", ", p.allowed())
+                String type = p.columnsOf() != null ? "list of " + p.columnsOf() + " columns (VARCHAR, comma-joined)"
+                        : p.type() + (!p.allowed().isEmpty() ? ": " + String.join(", ", p.allowed())
                         : p.min() != null && p.max() != null ? " " + p.min().toPlainString() + ".." + p.max().toPlainString()
                         : p.min() != null ? " >= " + p.min().toPlainString()
                         : p.max() != null ? " <= " + p.max().toPlainString() : "");
-                md.append("| ").append(p.name()).append(" | ").append(type).append(" | ").append(p.defaultValue())
-                        .append(" | ").append(cell(p.description())).append(" |\n");
+                md.append("| ").append(p.name()).append(" | ").append(type).append(" | ")
+                        .append(p.columnsOf() != null ? "[" + p.defaultValue() + "]" : p.defaultValue()).append(" | ").append(cell(p.description())).append(" |\n");
             }
         }
         return md.toString();

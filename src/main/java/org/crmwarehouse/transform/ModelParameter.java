@@ -16,13 +16,26 @@ import tools.jackson.databind.JsonNode;
  * A value the SQL models read from the one-row table {@code run_parameters}, declared with its
  * default in a {@code sql/parameters/*.yml} file and overridable in a job config's {@code parameters:}.
  * A VARCHAR parameter that is a choice lists its {@code allowed} values; a number may declare an
- * inclusive {@code min} and {@code max}.
+ * inclusive {@code min} and {@code max}. A VARCHAR parameter with {@code columns_of: <entity>} is a
+ * list of text columns of that input-contract entity (a YAML list in the job config), held in
+ * run_parameters as the names joined by commas ('' for none).
  */
 public record ModelParameter(String name, String type, String defaultValue, List<String> allowed, BigDecimal min,
-        BigDecimal max, String description) {
+        BigDecimal max, String description, String columnsOf) {
 
     public ModelParameter {
         allowed = List.copyOf(allowed);
+    }
+
+    public ModelParameter(String name, String type, String defaultValue, List<String> allowed, BigDecimal min,
+            BigDecimal max, String description) {
+        this(name, type, defaultValue, allowed, min, max, description, null);
+    }
+
+    /** The names of a columns_of list as held in run_parameters: "a,b", or "" for none. */
+    public static List<String> listValue(String joined) {
+        return joined == null || joined.isBlank() ? List.of()
+                : java.util.Arrays.stream(joined.split(",")).map(String::trim).toList();
     }
 
     static List<ModelParameter> parse(String yaml) {
@@ -37,7 +50,8 @@ public record ModelParameter(String name, String type, String defaultValue, List
                     p.required("default").asString(), allowed,
                     p.has("min") ? new BigDecimal(p.get("min").asString()) : null,
                     p.has("max") ? new BigDecimal(p.get("max").asString()) : null,
-                    p.required("description").asString()));
+                    p.required("description").asString(),
+                    p.has("columns_of") ? p.get("columns_of").asString() : null));
         }
         return parameters;
     }
@@ -63,6 +77,9 @@ public record ModelParameter(String name, String type, String defaultValue, List
      * reaches the night.
      */
     public String refusal(Object value) {
+        if (columnsOf != null) {
+            return listRefusal(value);
+        }
         String text = String.valueOf(value);
         switch (type) {
             case "BIGINT" -> {
@@ -113,8 +130,37 @@ public record ModelParameter(String name, String type, String defaultValue, List
         return null;
     }
 
+    /**
+     * A columns_of list: each name a text (VARCHAR) column of the entity that is neither its key
+     * nor a reference to another row (identifiers are not attributes), and no name twice.
+     */
+    private String listRefusal(Object value) {
+        if (!(value instanceof List<?> names)) {
+            return "must be a list of " + columnsOf + " columns";
+        }
+        org.crmwarehouse.contract.EntityContract entity = org.crmwarehouse.contract.Contract.standard().entity(columnsOf);
+        List<String> columns = entity.columns().stream()
+                .filter(c -> c.type() == org.crmwarehouse.contract.ColumnType.VARCHAR && !c.key() && c.references() == null)
+                .map(org.crmwarehouse.contract.ColumnContract::name).toList();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Object n : names) {
+            String column = String.valueOf(n);
+            if (!columns.contains(column)) {
+                return "names '" + column + "', which is not a text attribute column of " + columnsOf + " (one of "
+                        + columns + ")";
+            }
+            if (!seen.add(column)) {
+                return "names '" + column + "' twice";
+            }
+        }
+        return null;
+    }
+
     /** The default as YAML would give it, for {@link #refusal} of the declaration itself. */
     Object typedDefault() {
+        if (columnsOf != null) {
+            return listValue(defaultValue);
+        }
         return switch (type) {
             case "BIGINT" -> defaultValue.matches("-?\\d+") ? (Object) Long.parseLong(defaultValue) : defaultValue;
             case "DOUBLE" -> {

@@ -67,7 +67,8 @@ final class LogScaleMaximumLikelihood {
         try {
             for (int run = 0; run < MAX_RUNS && !converged; run++) {
                 BOBYQAOptimizer optimizer = new BOBYQAOptimizer(2 * n + 1, INITIAL_RADIUS, STOPPING_RADIUS);
-                PointValuePair optimum = optimizer.optimize(new MaxEval(MAX_EVALUATIONS_PER_RUN), objective,
+                // more parameters (covariate coefficients) need more evaluations; up to 10 as before
+                PointValuePair optimum = optimizer.optimize(new MaxEval(Math.max(MAX_EVALUATIONS_PER_RUN, 500 * n)), objective,
                         GoalType.MINIMIZE, new InitialGuess(phi), new SimpleBounds(lower, upper));
                 evaluations += optimizer.getEvaluations();
                 converged = cost - optimum.getValue() <= 1e-9 * (1 + Math.abs(optimum.getValue()));
