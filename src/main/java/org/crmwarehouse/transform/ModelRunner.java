@@ -46,6 +46,7 @@ public final class ModelRunner {
     public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides,
             Path publishedWarehouse) throws SQLException {
         writeParameters(db, businessDate, overrides, publishedWarehouse);
+        NightWarnings.reset(db);
         dialect.defineFunctions(db);
         List<ModelAudit> audits = new ArrayList<>();
         List<SqlModel> models = catalog.models();
