@@ -88,7 +88,15 @@ final class ScheduleCommand implements Callable<Integer> {
                         log.warn("[schedule] business date {} stopped before step {} on {}; the next run of that date "
                                 + "resumes there", businessDate, stoppedBefore, GracefulStop.signalName());
                     } else if (execution.getStatus() == BatchStatus.COMPLETED) {
-                        log.info("[schedule] business date {} completed (execution {})", businessDate, execution.getId());
+                        java.util.List<String> warnings = RunCommand.warningsOf(job, businessDate);
+                        if (warnings.isEmpty()) {
+                            log.info("[schedule] business date {} completed (execution {})", businessDate,
+                                    execution.getId());
+                        } else {
+                            // published and completed: not run again; the warnings are in its report
+                            log.warn("[schedule] business date {} completed with warnings (execution {}): {}",
+                                    businessDate, execution.getId(), String.join("; ", warnings));
+                        }
                     } else {
                         failures++;
                         log.error("[schedule] business date {} ended {}: {}", businessDate, execution.getStatus(),

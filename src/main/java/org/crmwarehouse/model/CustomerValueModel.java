@@ -39,6 +39,12 @@ public final class CustomerValueModel implements JavaModel {
         return NAME;
     }
 
+    /** 2: LTV on revenue without costs, value_basis, prediction_note; usable fits only (issue 15 item 4). */
+    @Override
+    public String version() {
+        return "2";
+    }
+
     @Override
     public Set<String> dependencies() {
         return Set.of("int_customer_purchase_summary", ModelFitModel.NAME);

@@ -58,6 +58,12 @@ public final class ModelFitModel implements JavaModel {
         return NAME;
     }
 
+    /** 2: usable and flag_reason (issue 15 item 4). */
+    @Override
+    public String version() {
+        return "2";
+    }
+
     @Override
     public Set<String> dependencies() {
         return Set.of("int_customer_purchase_summary", "int_subscription_tenure");
