@@ -71,6 +71,12 @@ class FitFailureNightTest {
         assertThat(night.err()).contains("crm-warehouse: warning: mart_model_fit: BG/NBD fit failed: ")
                 .contains("completed with warnings: published, exit code 3");
 
+        // a warning night is completed: a backfill over it skips it rather than retrying it
+        Cli.Result backfill = Cli.run("backfill", "--config", config.toString(), "--from", "2026-03-31", "--to",
+                "2026-03-31");
+        assertThat(backfill.exit()).as(backfill.err()).isZero();
+        assertThat(backfill.out()).contains("backfill: 2026-03-31 skipped (already completed)");
+
         Path report = tmp.resolve("out/reports/2026-03-31");
         String firstLine = Files.readAllLines(report.resolve("run-report.txt"), StandardCharsets.UTF_8).get(0);
         assertThat(firstLine).startsWith("crm-warehouse: job fit_failure, business date 2026-03-31, execution ")
