@@ -2,6 +2,8 @@
 -- (realised margin), current (margin of the last 12 months) and potential (model LTV), placed on the
 -- current x potential 2x2, given a value tier (VIP / major / ordinary / small) and loyalty measures,
 -- and flagged when a big customer is not a good one (bad debt, late payment, costly to serve).
+-- Value is margin where costs are known; a source without any unit cost (CDNOW, online retail)
+-- would rank everyone at 0, so revenue stands in for it (value_basis), as in mart_at_risk.
 with purchases as (
 
     select * from int_customer_purchase_summary
@@ -30,6 +32,7 @@ money as (
         sum(order_lines.revenue) as historical_revenue,
         sum(order_lines.margin) as historical_margin,
         sum(case when days_between(order_lines.order_date, run_parameters.business_date) < 365 then order_lines.margin end) as current_margin,
+        sum(case when days_between(order_lines.order_date, run_parameters.business_date) < 365 then order_lines.revenue end) as current_revenue,
         count(distinct case when not order_lines.is_return then order_lines.order_id end) as sale_orders,
         count(distinct case when not order_lines.is_return and order_lines.discount_rate > 0 then order_lines.order_id end) as discounted_orders
     from order_lines
@@ -72,10 +75,13 @@ joined as (
         coalesce(money.historical_revenue, 0) as historical_revenue,
         money.historical_margin,
         coalesce(money.current_margin, 0) as current_margin,
+        coalesce(money.current_revenue, 0) as current_revenue,
+        -- margin_rate is NULL for every customer exactly when no sale has a unit cost
+        case when bool_or(purchases.margin_rate is not null) over () then 'margin' else 'revenue' end as value_basis,
         model.ltv as potential_value,
+        model.prediction_note as potential_note,
         model.p_alive,
         model.expected_purchases,
-        coalesce(money.historical_margin, 0) + coalesce(model.ltv, 0) as value_score,
         purchases.frequency as repeat_purchases,
         safe_divide(days_between(purchases.first_purchase_date, purchases.last_purchase_date), purchases.frequency) as mean_days_between_purchases,
         safe_divide(money.discounted_orders, money.sale_orders) as discount_purchase_share,
@@ -91,24 +97,35 @@ joined as (
 
 ),
 
+valued as (
+
+    select
+        joined.*,
+        case when value_basis = 'margin' then coalesce(historical_margin, 0) else historical_revenue end
+            + coalesce(potential_value, 0) as value_score,
+        case when value_basis = 'margin' then current_margin else current_revenue end as current_value
+    from joined
+
+),
+
 medians as (
 
     select
-        percentile_cont(0.5) within group (order by current_margin) as current_median,
+        percentile_cont(0.5) within group (order by current_value) as current_median,
         percentile_cont(0.5) within group (order by potential_value) as potential_median,
         count(*) as customers
-    from joined
+    from valued
 
 ),
 
 ranked as (
 
     select
-        joined.*,
+        valued.*,
         medians.current_median,
         medians.potential_median,
-        row_number() over (order by joined.value_score desc, joined.customer_id) * 1.0 / medians.customers as value_rank_share
-    from joined
+        row_number() over (order by valued.value_score desc, valued.customer_id) * 1.0 / medians.customers as value_rank_share
+    from valued
     cross join medians
 
 ),
@@ -125,8 +142,8 @@ final as (
         expected_purchases,
         case
             when potential_value is null then null
-            when current_margin >= current_median and potential_value >= potential_median then 'high current, high potential'
-            when current_margin >= current_median then 'high current, low potential'
+            when current_value >= current_median and potential_value >= potential_median then 'high current, high potential'
+            when current_value >= current_median then 'high current, low potential'
             when potential_value >= potential_median then 'low current, high potential'
             else 'low current, low potential'
         end as value_quadrant,
@@ -145,7 +162,9 @@ final as (
         contacts_12m,
         bad_debt_invoices > 0 as flag_bad_debt,
         invoices >= 2 and late_invoices > value_late_payer_share * invoices as flag_late_payer,
-        current_margin < current_median and contacts_12m >= value_high_contact_count as flag_costly_to_serve
+        current_value < current_median and contacts_12m >= value_high_contact_count as flag_costly_to_serve,
+        value_basis,
+        potential_note
     from ranked
     cross join run_parameters
 

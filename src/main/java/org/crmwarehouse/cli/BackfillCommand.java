@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
  * first failure stops the backfill with exit code 1, so the dates after it never run on top of a
  * missing night. One line per date, then a summary line. SIGTERM lets the running night finish and
  * runs no further date (exit 0); a night stopped at a step boundary (a second SIGTERM, or past
- * {@code --stop-grace}) ends the backfill with exit code {@link GracefulStop#EXIT_STOPPED}.
+ * {@code --stop-grace}) ends the backfill with exit code {@link GracefulStop#EXIT_STOPPED}. A night
+ * that completed with warnings is published and counts as run (a later backfill skips it); the
+ * backfill goes on and, without a failure or a stop, exits with the warning code (3).
  */
 @Command(name = "backfill", description = "Run the nightly job for each business date from --from to --to, "
         + "skipping dates already completed; stops at the first failure (exit 1).")
@@ -61,6 +63,7 @@ final class BackfillCommand implements Callable<Integer> {
         String failure = null;
         String stop = null;
         String stoppedLine = null;
+        List<LocalDate> warned = new ArrayList<>();
         try (GracefulStop ignored = stopGrace.install();
                 ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
             NightlyLauncher launcher = context.getBean(NightlyLauncher.class);
@@ -99,13 +102,18 @@ final class BackfillCommand implements Callable<Integer> {
                     break;
                 }
                 run.add(d);
-                System.out.printf(Locale.ROOT, "backfill: %s run (completed in %.1f s)%n", d,
-                        (System.nanoTime() - started) / 1e9);
+                List<String> warnings = RunCommand.warningsOf(job, d);
+                if (!warnings.isEmpty()) {
+                    warned.add(d); // completed and published: not retried, the backfill goes on
+                }
+                System.out.printf(Locale.ROOT, "backfill: %s run (completed%s in %.1f s)%n", d, warnings.isEmpty() ? ""
+                        : " with warnings: " + String.join("; ", warnings), (System.nanoTime() - started) / 1e9);
             }
         }
-        System.out.printf(Locale.ROOT, "backfill %s..%s: run %d %s, skipped %d %s, failed %s%n", from, to,
+        System.out.printf(Locale.ROOT, "backfill %s..%s: run %d %s, skipped %d %s, failed %s%s%n", from, to,
                 run.size(), run, skipped.size(), skipped, failed != null ? failed + " (stopped there)"
-                        : stop == null ? "none" : "none; " + stop);
+                        : stop == null ? "none" : "none; " + stop,
+                warned.isEmpty() ? "" : ", with warnings " + warned.size() + " " + warned);
         if (stoppedLine != null) {
             System.err.println(stoppedLine);
             return GracefulStop.EXIT_STOPPED;
@@ -114,7 +122,7 @@ final class BackfillCommand implements Callable<Integer> {
             System.err.println("crm-warehouse: error: backfill stopped at " + failed + ": " + failure);
             return 1;
         }
-        return 0;
+        return warned.isEmpty() ? 0 : org.crmwarehouse.report.RunReport.EXIT_WARNING;
     }
 
     /**

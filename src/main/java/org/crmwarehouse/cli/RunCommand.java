@@ -12,6 +12,8 @@ import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
+import org.crmwarehouse.report.RunReport;
+import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.DuckDbErrors;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -38,11 +40,29 @@ final class RunCommand implements Callable<Integer> {
             + "a mistyped year would publish a night no real night can follow).")
     boolean allowFutureDate;
 
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Set a model parameter for this night "
+            + "(repeatable), over the config's parameters:; checked like them. warehouse_parameters records it.")
+    java.util.LinkedHashMap<String, String> params = new java.util.LinkedHashMap<>();
+
     @Mixin
     StopGraceOption stopGrace;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        for (java.util.Map.Entry<String, String> p : params.entrySet()) {
+            try {
+                JobConfigLoader.commandLineParameter(p.getKey(), p.getValue());
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (p.getValue().contains("\n")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--param " + p.getKey()
+                        + " must be one line");
+            }
+        }
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
         LocalDate businessDate = date != null ? date
                 : job.businessDate() != null ? job.businessDate() : LocalDate.now(job.timeZone()).minusDays(1);
@@ -52,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (GracefulStop ignored = stopGrace.install();
                 ConfigurableApplicationContext context = WarehouseApplication.start(job.repository())) {
-            JobExecution execution = context.getBean(NightlyLauncher.class).run(job, businessDate);
+            JobExecution execution = context.getBean(NightlyLauncher.class).run(job, businessDate, params);
             String stoppedBefore = GracefulStop.stoppedBefore(execution);
             if (stoppedBefore != null) {
                 System.err.println(stopped(job, businessDate, stoppedBefore) + "; run it again to resume there");
@@ -65,8 +85,20 @@ final class RunCommand implements Callable<Integer> {
             Path summary = job.reportFolder(businessDate).resolve("run-report.txt");
             System.out.println();
             System.out.print(Files.readString(summary, StandardCharsets.UTF_8));
+            java.util.List<String> warnings = warningsOf(job, businessDate);
+            if (!warnings.isEmpty()) {
+                warnings.forEach(w -> System.err.println("crm-warehouse: warning: " + w));
+                System.err.println("crm-warehouse: warning: job " + job.name() + " for " + businessDate
+                        + " completed with warnings: published, exit code " + RunReport.EXIT_WARNING);
+                return RunReport.EXIT_WARNING;
+            }
             return 0;
         }
+    }
+
+    /** The warnings of the night's run report (a completed night's: see RunReport.warnings). */
+    static java.util.List<String> warningsOf(JobConfig job, LocalDate businessDate) throws java.io.IOException {
+        return RunReportWriter.warnings(job.reportFolder(businessDate).resolve("run-report.json"));
     }
 
     /**

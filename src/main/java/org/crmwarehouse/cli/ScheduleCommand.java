@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * the nightly job for the previous day, unless that date has already completed. Nights run one
  * after another in this process, and the output lock makes a night started elsewhere (a manual
  * {@code run}, a second scheduler) fail fast instead of overlapping; a failed night is logged and
- * the scheduler waits for the next fire. It logs the next fire time. SIGTERM (or Ctrl-C) stops it:
+ * the scheduler waits for the next fire; a night completed with warnings (exit code 3 for {@code run})
+ * is published and completed, logged as a warning, and not run again. It logs the next fire time. SIGTERM (or Ctrl-C) stops it:
  * at once when idle, after the running night otherwise (exit 0); a night stopped at a step boundary
  * (a second SIGTERM, or past {@code --stop-grace}) makes the exit code
  * {@link GracefulStop#EXIT_STOPPED}. A night interrupted by a hard kill, or stopped, is resumed by the
@@ -88,7 +89,15 @@ final class ScheduleCommand implements Callable<Integer> {
                         log.warn("[schedule] business date {} stopped before step {} on {}; the next run of that date "
                                 + "resumes there", businessDate, stoppedBefore, GracefulStop.signalName());
                     } else if (execution.getStatus() == BatchStatus.COMPLETED) {
-                        log.info("[schedule] business date {} completed (execution {})", businessDate, execution.getId());
+                        java.util.List<String> warnings = RunCommand.warningsOf(job, businessDate);
+                        if (warnings.isEmpty()) {
+                            log.info("[schedule] business date {} completed (execution {})", businessDate,
+                                    execution.getId());
+                        } else {
+                            // published and completed: not run again; the warnings are in its report
+                            log.warn("[schedule] business date {} completed with warnings (execution {}): {}",
+                                    businessDate, execution.getId(), String.join("; ", warnings));
+                        }
                     } else {
                         failures++;
                         log.error("[schedule] business date {} ended {}: {}", businessDate, execution.getStatus(),

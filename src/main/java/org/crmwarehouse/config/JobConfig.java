@@ -98,6 +98,14 @@ public record JobConfig(
                 DEFAULT_KEEP_SNAPSHOTS, null);
     }
 
+    /** This config with {@code overrides} replacing or adding model parameters (run --param). */
+    public JobConfig withParameters(Map<String, Object> overrides) {
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(parameters);
+        merged.putAll(overrides);
+        return new JobConfig(file, name, businessDate, output, repository, raw, sources, merged, postgres,
+                rejectThreshold, keepSnapshots, schedule, earliestDate, timeZone, funnelStages);
+    }
+
     /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */
     public RejectThreshold rejectThresholdFor(String entity) {
         SourceSpec source = sources.get(entity);

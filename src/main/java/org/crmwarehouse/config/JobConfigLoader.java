@@ -444,6 +444,43 @@ public final class JobConfigLoader {
         }
     }
 
+    /**
+     * A model parameter given on the command line ({@code run --param name=value}): the value text
+     * is read as a YAML scalar, as in a config's {@code parameters:}, and checked against its
+     * declaration the same way. Returns the typed value.
+     *
+     * @throws IllegalArgumentException naming the parameter and what is wrong
+     */
+    public static Object commandLineParameter(String name, String text) {
+        Map<String, ModelParameter> declared = new LinkedHashMap<>();
+        ModelParameter.packaged().forEach(p -> declared.put(p.name(), p));
+        ModelParameter p = declared.get(name);
+        if (p == null) {
+            String near = Suggestion.closest(name, declared.keySet());
+            throw new IllegalArgumentException("--param " + name + " is not a model parameter"
+                    + (near == null ? "" : "; did you mean " + near + "?")
+                    + " (all parameters: docs/data-dictionary.md, 'Model parameters')");
+        }
+        JsonNode v;
+        try {
+            v = YAML.readTree(text.isEmpty() ? "''" : text);
+        } catch (RuntimeException e) {
+            v = null;
+        }
+        if (v == null || !v.isValueNode() || v.isNull()) {
+            throw new IllegalArgumentException("--param " + name + " must be a single value (" + p.type() + "), got '"
+                    + text + "'");
+        }
+        Object value = v.isIntegralNumber() ? (Object) v.asLong()
+                : v.isNumber() ? (Object) v.asDouble()
+                : v.isBoolean() ? (Object) v.asBoolean() : v.asString();
+        String refusal = p.refusal(value);
+        if (refusal != null) {
+            throw new IllegalArgumentException("--param " + name + " " + refusal + ", got '" + text + "'");
+        }
+        return value;
+    }
+
     /** The key of Jackson's 'Duplicate Object property "orders"' message. */
     private static String duplicateKey(String message) {
         int open = message.indexOf('"');

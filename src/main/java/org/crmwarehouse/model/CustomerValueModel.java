@@ -24,7 +24,10 @@ import org.duckdb.DuckDBConnection;
  * revenue), expected margin per purchase (spend x the customer's margin rate) and the discounted
  * lifetime value over the horizon, LTV = sum_k margin per purchase x E[purchases in period k] /
  * (1 + d)^k. Purchase predictions depend only on (x, t_x, T), so they are computed once per
- * distinct pattern. Predictions are NULL when the model they need was skipped.
+ * distinct pattern. Predictions are NULL when the model they need was skipped or its fit is not
+ * usable (mart_model_fit.usable; prediction_note says why). Without a unit cost anywhere (margin_rate
+ * NULL for everyone: CDNOW, online retail) the LTV is on revenue instead (value_basis 'revenue'):
+ * expected spend per purchase, not margin.
  */
 public final class CustomerValueModel implements JavaModel {
 
@@ -33,6 +36,12 @@ public final class CustomerValueModel implements JavaModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** 2: LTV on revenue without costs, value_basis, prediction_note; usable fits only (issue 15 item 4). */
+    @Override
+    public String version() {
+        return "2";
     }
 
     @Override
@@ -50,6 +59,9 @@ public final class CustomerValueModel implements JavaModel {
         String purchaseModel = PurchaseModelChoice.fittedModel(db);
         Map<String, Double> counts = purchaseModel == null ? null : estimates(db, purchaseModel);
         Map<String, Double> gammaGamma = estimates(db, GammaGammaModel.NAME);
+        String purchaseNote = counts == null ? whyNot(db, purchaseModel != null ? purchaseModel : parameters.purchaseModelName()) : null;
+        String spendNote = gammaGamma == null ? whyNot(db, GammaGammaModel.NAME) : null;
+        String predictionNote = purchaseNote != null ? purchaseNote : spendNote;
         PurchaseCountModel purchases = counts == null ? null
                 : PurchaseModels.of(purchaseModel, counts, parameters.timeUnit());
         // value_covariates: each customer's purchase model has the parameters of the customer's levels
@@ -68,7 +80,7 @@ public final class CustomerValueModel implements JavaModel {
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (customer_id VARCHAR, time_unit VARCHAR,"
                 + " horizon_periods INTEGER, frequency INTEGER, recency DOUBLE, age DOUBLE, p_alive DOUBLE,"
                 + " expected_purchases DOUBLE, expected_mean_spend DOUBLE, margin_rate DOUBLE,"
-                + " expected_margin_per_purchase DOUBLE, ltv DOUBLE)");
+                + " expected_margin_per_purchase DOUBLE, ltv DOUBLE, value_basis VARCHAR, prediction_note VARCHAR)");
         Map<Object, PurchaseForecast> forecasts = new HashMap<>();
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("SELECT customer_id, frequency, recency, age, repeat_mean_revenue,"
@@ -90,13 +102,21 @@ public final class CustomerValueModel implements JavaModel {
                                 k -> forecast(byLevels.forLevels(levels), pattern, discount));
                 Double meanSpend = spend == null ? null : spend.expectedMeanSpend(frequency, frequency > 0 ? meanRevenue : 0);
                 Double marginPerPurchase = meanSpend == null || marginRate == null ? null : meanSpend * marginRate;
+                // margin_rate is NULL for everyone or no one: NULL means no sale has a cost, value is revenue
+                Double valuePerPurchase = marginRate == null ? meanSpend : marginPerPurchase;
                 appendNullable(out, forecast == null ? null : forecast.probabilityAlive());
                 appendNullable(out, forecast == null ? null : forecast.expectedPurchases());
                 appendNullable(out, meanSpend);
                 appendNullable(out, marginRate);
                 appendNullable(out, marginPerPurchase);
-                appendNullable(out, forecast == null || marginPerPurchase == null ? null
-                        : marginPerPurchase * forecast.discountedPurchases());
+                appendNullable(out, forecast == null || valuePerPurchase == null ? null
+                        : valuePerPurchase * forecast.discountedPurchases());
+                out.append(marginRate == null ? "revenue" : "margin");
+                if (predictionNote == null) {
+                    out.appendNull();
+                } else {
+                    out.append(predictionNote);
+                }
                 out.endRow();
             }
         }
@@ -113,16 +133,24 @@ public final class CustomerValueModel implements JavaModel {
         return new PurchaseForecast(model.probabilityAlive(pattern), total, discounted);
     }
 
-    /** The fitted estimates of one model by parameter, or null when it was skipped. */
+    /** The fitted estimates of one model by parameter, or null when it was skipped or is not usable. */
     private static Map<String, Double> estimates(Connection db, String model) throws SQLException {
         Map<String, Double> estimates = new HashMap<>();
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT parameter, estimate FROM "
-                + ModelFitModel.NAME + " WHERE converged AND model = '" + model + "'")) {
+                + ModelFitModel.NAME + " WHERE usable AND segment IS NULL AND model = '" + model + "'")) {
             while (rs.next()) {
                 estimates.put(rs.getString(1), rs.getDouble(2));
             }
         }
         return estimates.isEmpty() ? null : estimates;
+    }
+
+    /** Why a model gives no predictions: its note (skipped) or flag_reason (not usable). */
+    private static String whyNot(Connection db, String model) throws SQLException {
+        List<String> reasons = Db.queryStrings(db, "SELECT DISTINCT CASE WHEN converged THEN '" + model
+                + " fit not usable: ' || flag_reason ELSE '" + model + " ' || note END FROM " + ModelFitModel.NAME
+                + " WHERE NOT usable AND segment IS NULL AND model = '" + model + "'");
+        return reasons.isEmpty() ? model + " not fitted" : reasons.get(0);
     }
 
     private static void appendNullable(DuckDBAppender out, Double value) throws SQLException {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.crmwarehouse.model.clv.FitResult;
+import org.crmwarehouse.model.clv.FitUsability;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.ModelFitException;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import org.crmwarehouse.model.clv.ShiftedBetaGeometricModel;
 import org.crmwarehouse.model.clv.SpendPattern;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.JavaModel;
+import org.crmwarehouse.transform.NightWarnings;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -33,8 +35,11 @@ import org.duckdb.DuckDBConnection;
  * <p>With fewer repeat customers than {@code value_min_repeat_customers} (a new business, a tiny
  * test fixture, the empty data-dictionary run) the models are skipped: one row per parameter with
  * NULL estimates and converged = false, and int_customer_value_model has NULL predictions. A fit
- * that fails on enough data throws {@link ModelFitException}: the step fails and nothing is
- * published, rather than publishing values from an untrustworthy fit.
+ * that fails on enough data follows value_on_fit_failure: warn (the default: the model is skipped,
+ * note says why, every mart that does not need it is published and the night ends with a warning),
+ * skip (the same, without the warning) or fail (the step fails, nothing is published). A fit that
+ * converged but is degenerate by {@link FitUsability} is kept with usable = false and its
+ * flag_reason; its predictions are not used (a warning, unless value_on_fit_failure = skip).
  *
  * <p>With subscriptions loaded, the sBG retention model is fitted per plan and billing period on
  * int_subscription_tenure (column segment = the plan, time_unit = the billing period).
@@ -51,6 +56,12 @@ public final class ModelFitModel implements JavaModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** 2: usable and flag_reason (issue 15 item 4). */
+    @Override
+    public String version() {
+        return "2";
     }
 
     @Override
@@ -73,7 +84,8 @@ public final class ModelFitModel implements JavaModel {
 
         Db.execute(db, "CREATE OR REPLACE TABLE " + NAME + " (business_date DATE, model VARCHAR, time_unit VARCHAR,"
                 + " parameter VARCHAR, estimate DOUBLE, std_error DOUBLE, log_likelihood DOUBLE, customers BIGINT,"
-                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR, segment VARCHAR)");
+                + " patterns INTEGER, iterations INTEGER, converged BOOLEAN, note VARCHAR, segment VARCHAR,"
+                + " usable BOOLEAN, flag_reason VARCHAR)");
         try (DuckDBAppender out = db.unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, NAME)) {
             String tooFew = "skipped: fewer than " + parameters.minRepeatCustomers() + " repeat customers";
             String purchaseModel = choice.model();
@@ -83,11 +95,11 @@ public final class ModelFitModel implements JavaModel {
                         purchases.size(), tooFew, null);
             } else {
                 try {
-                    fitted(out, parameters, parameters.timeUnitName(),
-                            covariates.isEmpty() ? PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult()
-                                    : CustomerCovariates.fit(db, parameters, purchaseModel, covariates).fitResult(), null);
+                    fittedCustomerValue(db, out, parameters, parameters.timeUnitName(), covariates.isEmpty()
+                            ? PurchaseModels.fit(purchaseModel, purchases, parameters.timeUnit()).fitResult()
+                            : CustomerCovariates.fit(db, parameters, purchaseModel, covariates).fitResult());
                 } catch (ModelFitException e) {
-                    skipOrFail(e, parameters);
+                    skipOrFail(db, e, parameters);
                     skipped(out, parameters, purchaseModel, parameters.timeUnitName(), purchaseParameters, customers,
                             purchases.size(), "skipped: " + e.getMessage(), null);
                 }
@@ -102,9 +114,9 @@ public final class ModelFitModel implements JavaModel {
                         throw new ModelFitException(GammaGammaModel.NAME, "q = " + spend.q()
                                 + " <= 1: the population mean spend is infinite, expected spend cannot be predicted", null);
                     }
-                    fitted(out, parameters, null, spend.fitResult(), null);
+                    fittedCustomerValue(db, out, parameters, null, spend.fitResult());
                 } catch (ModelFitException e) {
-                    skipOrFail(e, parameters);
+                    skipOrFail(db, e, parameters);
                     skipped(out, parameters, GammaGammaModel.NAME, null, GAMMA_GAMMA_PARAMETERS, spenders,
                             spends.size(), "skipped: " + e.getMessage(), null);
                 }
@@ -219,20 +231,43 @@ public final class ModelFitModel implements JavaModel {
     }
 
     /**
-     * A failed fit fails the night (the default), unless the job config opts in to
-     * value_on_fit_failure: skip, for data known to be too short or too sparse for the models:
-     * then the failure is logged and recorded in the note column, and predictions are NULL.
+     * value_on_fit_failure: fail throws (the night fails); warn (the default) and skip record the
+     * failure in the note column, predictions are NULL, and warn also makes it a night warning.
      */
-    private static void skipOrFail(ModelFitException e, ValueParameters parameters) {
+    private static void skipOrFail(Connection db, ModelFitException e, ValueParameters parameters)
+            throws SQLException {
         if (!parameters.skipFailedFits()) {
             throw e;
         }
-        log.warn("[transform] {} (value_on_fit_failure = skip: the model is skipped, its predictions are NULL)",
-                e.getMessage());
+        log.warn("[transform] {} (value_on_fit_failure = {}: the model is skipped, its predictions are NULL)",
+                e.getMessage(), parameters.warnFitProblems() ? "warn" : "skip");
+        if (parameters.warnFitProblems()) {
+            NightWarnings.add(db, NAME, e.getMessage() + "; the model is skipped: the value marts fall back to "
+                    + "historical value and churn to inactivity");
+        }
+    }
+
+    /** A converged customer-value fit, flagged unusable when {@link FitUsability} says it is degenerate. */
+    private static void fittedCustomerValue(Connection db, DuckDBAppender out, ValueParameters parameters,
+            String timeUnit, FitResult fit) throws SQLException {
+        String flag = fit.converged() ? FitUsability.flagReason(fit) : null;
+        fitted(out, parameters, timeUnit, fit, null, flag);
+        if (flag != null) {
+            log.warn("[transform] {} fit is not usable: {} (its predictions are not used)", fit.model(), flag);
+            if (parameters.warnFitProblems()) {
+                NightWarnings.add(db, NAME, fit.model() + " fit is not usable: " + flag + "; its predictions are "
+                        + "not used: the value marts fall back to historical value and churn to inactivity");
+            }
+        }
     }
 
     private static void fitted(DuckDBAppender out, ValueParameters parameters, String timeUnit, FitResult fit,
             String segment) throws SQLException {
+        fitted(out, parameters, timeUnit, fit, segment, null);
+    }
+
+    private static void fitted(DuckDBAppender out, ValueParameters parameters, String timeUnit, FitResult fit,
+            String segment, String flagReason) throws SQLException {
         if (!fit.converged()) {
             throw new ModelFitException(fit.model(), "the optimiser did not converge after " + fit.iterations()
                     + " likelihood evaluations", null);
@@ -250,6 +285,8 @@ public final class ModelFitModel implements JavaModel {
             out.append(fit.logLikelihood()).append(fit.customers()).append(fit.patterns()).append(fit.iterations())
                     .append(true).appendNull();
             appendNullable(out, segment);
+            out.append(flagReason == null);
+            appendNullable(out, flagReason);
             out.endRow();
         }
     }
@@ -262,6 +299,7 @@ public final class ModelFitModel implements JavaModel {
             out.append(parameter).appendNull().appendNull().appendNull().append(customers).append(patterns).append(0)
                     .append(false).append(note);
             appendNullable(out, segment);
+            out.append(false).appendNull();
             out.endRow();
         }
     }

@@ -9,9 +9,14 @@ import java.util.Locale;
 import org.crmwarehouse.model.clv.BgNbdModel;
 import org.crmwarehouse.model.clv.TimeUnit;
 
-/** The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml). */
+/**
+ * The customer-value parameters of {@code run_parameters} (declared in sql/parameters/value.yml).
+ * value_on_fit_failure: warn gives skipFailedFits and warnFitProblems, skip only skipFailedFits,
+ * fail neither (a failed fit throws; a degenerate one still warns).
+ */
 record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPeriods, double discountRatePerPeriod,
-        long minRepeatCustomers, boolean skipFailedFits, String purchaseModel, boolean binnedFit) {
+        long minRepeatCustomers, boolean skipFailedFits, String purchaseModel, boolean binnedFit,
+        boolean warnFitProblems) {
 
     static ValueParameters read(Connection db) throws SQLException {
         try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT business_date, value_time_unit,"
@@ -35,8 +40,8 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
                 throw new IllegalArgumentException("parameter value_discount_rate_per_period must be > -1, got " + rate);
             }
             String onFailure = rs.getString(6).toLowerCase(Locale.ROOT);
-            if (!onFailure.equals("fail") && !onFailure.equals("skip")) {
-                throw new IllegalArgumentException("parameter value_on_fit_failure must be fail or skip, got '"
+            if (!onFailure.equals("fail") && !onFailure.equals("skip") && !onFailure.equals("warn")) {
+                throw new IllegalArgumentException("parameter value_on_fit_failure must be warn, skip or fail, got '"
                         + onFailure + "'");
             }
             String purchaseModel = rs.getString(7).toLowerCase(Locale.ROOT);
@@ -50,7 +55,7 @@ record ValueParameters(LocalDate businessDate, TimeUnit timeUnit, int horizonPer
                         + resolution + "'");
             }
             return new ValueParameters(rs.getObject(1, LocalDate.class), timeUnit, (int) horizon, rate, rs.getLong(5),
-                    onFailure.equals("skip"), purchaseModel, resolution.equals("binned"));
+                    !onFailure.equals("fail"), purchaseModel, resolution.equals("binned"), !onFailure.equals("skip"));
         }
     }
 

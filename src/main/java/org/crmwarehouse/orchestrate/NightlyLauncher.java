@@ -51,6 +51,16 @@ public class NightlyLauncher {
     }
 
     public JobExecution run(JobConfig config, LocalDate businessDate) throws Exception {
+        return run(config, businessDate, java.util.Map.of());
+    }
+
+    /**
+     * Runs the night with model parameters given on the command line ({@code run --param}, as
+     * typed: name to value text, already checked), which win over the config's.
+     */
+    public JobExecution run(JobConfig config, LocalDate businessDate, java.util.Map<String, String> commandLineParameters)
+            throws Exception {
+        String commandLine = RunContext.encodeParameters(commandLineParameters);
         try (OutputLock ignored = OutputLock.acquire(config.output())) {
             RepositorySafety.checkKnowsLastNight(repository, config);
             refuseNameOfAnotherOutput(config);
@@ -58,7 +68,8 @@ public class NightlyLauncher {
             Publisher.recover(config);
             BatchStatus before = null; // how the previous instance of the date ended
             for (long rerun = 0; ; rerun++) {
-                JobParameters parameters = parameters(config, businessDate, rerun);
+                JobParameters parameters = new JobParametersBuilder(parameters(config, businessDate, rerun))
+                        .addString(RunContext.COMMAND_LINE_PARAMETERS, commandLine, false).toJobParameters();
                 JobExecution last = repository.getLastJobExecution(nightlyJob.getName(), parameters);
                 if (last == null) {
                     deleteRecursively(config.workFolder(businessDate));
@@ -94,6 +105,14 @@ public class NightlyLauncher {
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());
                 String attemptConfig = last.getJobParameters().getString(RunContext.CONFIG_FILE);
+                String attemptCommandLine = last.getJobParameters().getString(RunContext.COMMAND_LINE_PARAMETERS);
+                if (!commandLine.equals(attemptCommandLine == null ? "" : attemptCommandLine)) {
+                    // the parameters given now win, like a corrected config (below)
+                    log.warn("[run] the failed attempt ran with --param [{}]; this restart uses [{}]",
+                            attemptCommandLine == null ? "" : attemptCommandLine.replace('\n', ' '),
+                            commandLine.replace('\n', ' '));
+                    return removeWorkWhenCompleted(config, businessDate, operator.start(nightlyJob, parameters));
+                }
                 if (attemptConfig != null && !attemptConfig.equals(config.file().toString())) {
                     // The operator names the file they want now (often a corrected copy): it wins. A
                     // launch with the same identifying parameters restarts the failed instance, at its

@@ -19,6 +19,7 @@ import org.crmwarehouse.report.RunReport;
 import org.crmwarehouse.report.RunReportWriter;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.ModelRunner;
+import org.crmwarehouse.transform.NightWarnings;
 import org.crmwarehouse.validate.AsOf;
 import org.crmwarehouse.validate.ContractValidator;
 import org.crmwarehouse.validate.IncrementalValidation;
@@ -55,7 +56,7 @@ public final class NightlySteps {
         try (Connection db = Db.open(run.workDatabase())) {
             IncrementalValidation.attachStateReadOnly(db, run.config());
             new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters(),
-                    run.config().warehouseFile());
+                    run.config().warehouseFile(), run.commandLineParameters());
         }
     }
 
@@ -107,11 +108,39 @@ public final class NightlySteps {
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
                             run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString(),
                             morningReport),
-                    unknownColumns(db), setAside);
+                    unknownColumns(db), setAside, NightWarnings.read(db), parameters(db), modelVersions(db));
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);
             return writer.summary(report);
         }
+    }
+
+    /** The night's model parameters with their sources (none in a work database of an earlier version). */
+    static List<RunReport.Parameter> parameters(Connection db) throws SQLException {
+        List<RunReport.Parameter> parameters = new ArrayList<>();
+        if (Db.tableExists(db, ModelRunner.PARAMETER_SOURCES)) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT parameter, value, source FROM "
+                    + ModelRunner.PARAMETER_SOURCES + " ORDER BY parameter")) {
+                while (rs.next()) {
+                    parameters.add(new RunReport.Parameter(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    /** Every model's version (none in a work database of an earlier version). */
+    static List<RunReport.ModelVersion> modelVersions(Connection db) throws SQLException {
+        List<RunReport.ModelVersion> models = new ArrayList<>();
+        if (Db.tableExists(db, ModelRunner.MODEL_VERSIONS)) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT model, kind, version FROM "
+                    + ModelRunner.MODEL_VERSIONS + " ORDER BY model")) {
+                while (rs.next()) {
+                    models.add(new RunReport.ModelVersion(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return models;
     }
 
     /**

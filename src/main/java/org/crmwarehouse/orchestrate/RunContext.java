@@ -12,7 +12,8 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * Everything a step needs, rebuilt from the job parameters alone, so that a step restarted in a
  * new process after a crash sees the same run. The work database keeps the state between steps.
  */
-public record RunContext(JobConfig config, LocalDate businessDate, Contract contract, ModelCatalog catalog) {
+public record RunContext(JobConfig config, LocalDate businessDate, Contract contract, ModelCatalog catalog,
+        java.util.Set<String> commandLineParameters) {
 
     public static final String BUSINESS_DATE = "business.date";
     public static final String JOB_NAME = "job.name";
@@ -20,13 +21,35 @@ public record RunContext(JobConfig config, LocalDate businessDate, Contract cont
     public static final String CONFIG_FILE = "config.file";
     /** The output folder (not identifying): two configs with one name and two outputs are refused. */
     public static final String OUTPUT = "output";
+    /** Model parameters given on the command line (run --param), "name=value" a line (not identifying). */
+    public static final String COMMAND_LINE_PARAMETERS = "parameters.command_line";
 
     private static final Contract CONTRACT = Contract.standard();
     private static final ModelCatalog CATALOG = ModelCatalog.packaged(CONTRACT);
 
     public static RunContext of(JobParameters parameters) {
         JobConfig config = new JobConfigLoader(CONTRACT).load(Path.of(parameters.getString(CONFIG_FILE)));
-        return new RunContext(config, parameters.getLocalDate(BUSINESS_DATE), CONTRACT, CATALOG);
+        java.util.Map<String, Object> commandLine = decodeParameters(parameters.getString(COMMAND_LINE_PARAMETERS));
+        return new RunContext(config.withParameters(commandLine), parameters.getLocalDate(BUSINESS_DATE), CONTRACT,
+                CATALOG, commandLine.keySet());
+    }
+
+    /** "name=value" lines, as {@link #encodeParameters} wrote them, typed and checked again. */
+    static java.util.Map<String, Object> decodeParameters(String encoded) {
+        java.util.Map<String, Object> values = new java.util.LinkedHashMap<>();
+        if (encoded != null && !encoded.isEmpty()) {
+            for (String line : encoded.split("\n")) {
+                int eq = line.indexOf('=');
+                values.put(line.substring(0, eq), JobConfigLoader.commandLineParameter(line.substring(0, eq),
+                        line.substring(eq + 1)));
+            }
+        }
+        return values;
+    }
+
+    /** The command-line parameters as one job parameter: "name=value" lines in the order given. */
+    static String encodeParameters(java.util.Map<String, String> texts) {
+        return String.join("\n", texts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     public Path workDatabase() {

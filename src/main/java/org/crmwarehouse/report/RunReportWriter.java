@@ -22,8 +22,13 @@ public final class RunReportWriter {
 
     public String summary(RunReport r) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d%n%n",
-                r.job(), r.businessDate(), r.jobExecutionId()));
+        out.append(String.format(Locale.ROOT, "crm-warehouse: job %s, business date %s, execution %d: %s%s%n",
+                r.job(), r.businessDate(), r.jobExecutionId(), r.outcome(),
+                r.warnings().isEmpty() ? "" : " (exit code " + RunReport.EXIT_WARNING + ")"));
+        for (String warning : r.warnings()) {
+            out.append("WARNING: ").append(warning).append('\n');
+        }
+        out.append('\n');
         out.append(String.format(Locale.ROOT, "%-44s %12s %12s %12s %12s %12s %12s%n", "Source", "read", "loaded",
                 "quarantined", "set aside", "lines", "lines aside"));
         for (SourceAudit s : r.sources()) {
@@ -74,6 +79,22 @@ public final class RunReportWriter {
             out.append(String.format(Locale.ROOT, "%-44s %-13s %,12d %,10d%n", t.table(), t.layer(), t.rows(),
                     t.buildMillis()));
         }
+        if (!r.parameters().isEmpty()) {
+            // the night's figures are reproducible from these (published as warehouse_parameters)
+            List<RunReport.Parameter> set = r.parameters().stream().filter(p -> !p.source().equals("default")).toList();
+            out.append(String.format(Locale.ROOT, "%nModel parameters: %d set, %d at their defaults (all in run-report.json "
+                    + "and warehouse_parameters)%n", set.size(), r.parameters().size() - set.size()));
+            for (RunReport.Parameter p : set) {
+                out.append(String.format(Locale.ROOT, "  %-42s %-24s %s%n", p.name(), truncate(p.value(), 24),
+                        p.source()));
+            }
+        }
+        if (!r.models().isEmpty()) {
+            out.append("\nModel versions (warehouse_models): ").append(String.join(", ", r.models().stream()
+                    .filter(m -> m.kind().equals("java")).map(m -> m.model() + " " + m.version()).toList()))
+                    .append("; SQL models by content hash (").append(r.models().stream()
+                            .filter(m -> m.kind().equals("sql")).count()).append(")\n");
+        }
         out.append("\nSteps:");
         for (RunReport.StepTime s : r.steps()) {
             out.append(String.format(Locale.ROOT, "  %s %.1f s", s.step(), s.seconds()));
@@ -86,6 +107,17 @@ public final class RunReportWriter {
             out.append("  Morning report    ").append(r.outputs().morningReport()).append('\n');
         }
         return out.toString();
+    }
+
+    /** The warnings of a written run report (run-report.json), none when it has none or is absent. */
+    public static List<String> warnings(Path jsonFile) throws IOException {
+        if (!Files.exists(jsonFile)) {
+            return List.of();
+        }
+        List<String> warnings = new java.util.ArrayList<>();
+        new JsonMapper().readTree(Files.readString(jsonFile, StandardCharsets.UTF_8)).path("warnings")
+                .forEach(w -> warnings.add(w.asString()));
+        return warnings;
     }
 
     private static void counts(StringBuilder out, String title, List<RunReport.QuarantineCount> counts) {

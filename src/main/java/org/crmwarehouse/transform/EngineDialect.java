@@ -19,11 +19,16 @@ public final class EngineDialect {
 
     /** Defines the engine functions the models rely on. */
     public void defineFunctions(Connection db) throws SQLException {
+        Db.execute(db, functionsSql());
+    }
+
+    /** The text of sql/engine/duckdb.sql. */
+    String functionsSql() {
         try (InputStream in = EngineDialect.class.getClassLoader().getResourceAsStream(FUNCTIONS)) {
             if (in == null) {
                 throw new IllegalStateException(FUNCTIONS + " is missing from the classpath");
             }
-            Db.execute(db, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,4 +27,13 @@ public interface JavaModel {
      * {@code run_parameters}. Throw to fail the step: nothing is published then.
      */
     void build(Connection db) throws SQLException;
+
+    /**
+     * The model's version, published in warehouse_models so a night's figures can be traced to the
+     * code that made them (a SQL model's version is its file's hash). Raise it with every change
+     * that can change the table's content.
+     */
+    default String version() {
+        return "1";
+    }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
 import org.slf4j.Logger;
@@ -45,7 +46,18 @@ public final class ModelRunner {
      */
     public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides,
             Path publishedWarehouse) throws SQLException {
+        return run(db, businessDate, overrides, publishedWarehouse, Set.of());
+    }
+
+    /**
+     * Builds every model; {@code fromCommandLine} names the overrides given on the command line
+     * ({@code run --param}), the others came from the job config: warehouse_parameters says so.
+     */
+    public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides,
+            Path publishedWarehouse, Set<String> fromCommandLine) throws SQLException {
         writeParameters(db, businessDate, overrides, publishedWarehouse);
+        writeProvenance(db, overrides, fromCommandLine);
+        NightWarnings.reset(db);
         dialect.defineFunctions(db);
         List<ModelAudit> audits = new ArrayList<>();
         List<SqlModel> models = catalog.models();
@@ -108,6 +120,53 @@ public final class ModelRunner {
             }
         }
         Db.execute(db, "CREATE OR REPLACE TABLE run_parameters AS SELECT " + String.join(", ", columns));
+    }
+
+    /** The table behind warehouse_parameters: each model parameter's value and where it came from. */
+    public static final String PARAMETER_SOURCES = "run_parameter_sources";
+    /** The table behind warehouse_models: each model's version. */
+    public static final String MODEL_VERSIONS = "run_model_versions";
+
+    /**
+     * {@value #PARAMETER_SOURCES} (parameter, type, value, default_value, source: default, config or
+     * command line) and {@value #MODEL_VERSIONS} (model, layer, kind, version): a SQL model's
+     * version is the SHA-256 of its file's text (first 16 hex digits), so any edit changes it; a
+     * Java model declares its own ({@link JavaModel#version()}); the engine seam
+     * (sql/engine/duckdb.sql) is hashed too.
+     */
+    void writeProvenance(Connection db, Map<String, Object> overrides, Set<String> fromCommandLine)
+            throws SQLException {
+        Db.execute(db, "CREATE OR REPLACE TABLE " + PARAMETER_SOURCES + " (parameter VARCHAR, type VARCHAR,"
+                + " value VARCHAR, default_value VARCHAR, source VARCHAR)");
+        for (ModelParameter p : catalog.parameters()) {
+            String source = fromCommandLine.contains(p.name()) ? "command line"
+                    : overrides.containsKey(p.name()) ? "config" : "default";
+            Db.execute(db, "INSERT INTO " + PARAMETER_SOURCES + " VALUES (" + Sql.literal(p.name()) + ", "
+                    + Sql.literal(p.type()) + ", " + Sql.literal(String.valueOf(overrides.getOrDefault(p.name(),
+                    p.defaultValue()))) + ", " + Sql.literal(p.defaultValue()) + ", " + Sql.literal(source) + ")");
+        }
+        Db.execute(db, "CREATE OR REPLACE TABLE " + MODEL_VERSIONS + " (model VARCHAR, layer VARCHAR, kind VARCHAR,"
+                + " version VARCHAR)");
+        List<String> rows = new ArrayList<>();
+        rows.add("('duckdb', 'engine', 'sql', " + Sql.literal(contentHash(dialect.functionsSql())) + ")");
+        for (SqlModel model : catalog.models()) {
+            Optional<JavaModel> java = catalog.javaModel(model.name());
+            rows.add("(" + Sql.literal(model.name()) + ", " + Sql.literal(model.layer().folder()) + ", "
+                    + (java.isPresent() ? "'java', " + Sql.literal(java.get().getClass().getSimpleName() + " "
+                            + java.get().version()) : "'sql', " + Sql.literal(contentHash(model.sql()))) + ")");
+        }
+        Db.execute(db, "INSERT INTO " + MODEL_VERSIONS + " VALUES " + String.join(", ", rows));
+    }
+
+    /** "sha256:" and the first 16 hex digits of the SHA-256 of the text (UTF-8). */
+    static String contentHash(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 
     private static String castType(ModelParameter p) {

@@ -109,6 +109,56 @@ class CustomerValueCdnowTest {
         }
     }
 
+    /**
+     * Issue 15 item 4: CDNOW has no unit costs, so value falls back to revenue. Before, value_score
+     * was 0.00 for every customer and the VIP tier was the first 117 customer ids. The historical
+     * part must equal each customer's dollars to 1997-09-30 summed here straight from the raw file,
+     * value_score = that revenue + the model LTV (on expected spend), and the tiers follow
+     * value_score: VIP = the top 5% (floor(0.05 x 2,357) = 117 customers), major to 20%.
+     */
+    @Test
+    void withoutCostsValueIsRevenueAndTiersFollowIt(@TempDir Path dir) throws Exception {
+        try (Connection db = Db.inMemory()) {
+            runCdnow(db, dir, "bgnbd");
+            Map<String, java.math.BigDecimal> revenue = new HashMap<>();
+            for (String line : Files.readAllLines(CDNOW)) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 5 && f[2].compareTo("19970930") <= 0) {
+                    revenue.merge(f[1], new java.math.BigDecimal(f[4]), java.math.BigDecimal::add);
+                }
+            }
+            assertThat(revenue).hasSize(2357);
+            List<String> order = new ArrayList<>();
+            Map<String, String> tiers = new HashMap<>();
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT customer_id,"
+                    + " historical_revenue, potential_value, value_score, value_tier, value_basis, potential_note"
+                    + " FROM mart_customer_value ORDER BY value_score DESC, customer_id")) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    assertThat(rs.getBigDecimal(2)).as(id).isEqualByComparingTo(revenue.get(id));
+                    assertThat(rs.getBigDecimal(3)).as(id).isNotNull().isNotNegative(); // 0.00: p_alive near 0
+                    assertThat(rs.getBigDecimal(4)).as(id)
+                            .isCloseTo(rs.getBigDecimal(2).add(rs.getBigDecimal(3)), within(new java.math.BigDecimal("0.011")));
+                    assertThat(rs.getString(6)).isEqualTo("revenue");
+                    assertThat(rs.getString(7)).isNull();
+                    order.add(id);
+                    tiers.put(id, rs.getString(5));
+                }
+            }
+            assertThat(order).hasSize(2357);
+            assertThat(order.subList(0, 117)).allMatch(id -> tiers.get(id).equals("VIP"));
+            assertThat(order.subList(117, 471)).allMatch(id -> tiers.get(id).equals("major"));
+            assertThat(tiers.values().stream().filter("VIP"::equals)).hasSize(117);
+            // no longer the first ids: the VIPs are spread over the id range
+            List<String> firstIds = revenue.keySet().stream().sorted().limit(117).toList();
+            assertThat(order.subList(0, 117)).doesNotContainSequence(firstIds.subList(0, 5));
+            // the top customer by revenue to date is a VIP (the LTV cannot undo a lead this large)
+            String topByRevenue = revenue.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            assertThat(tiers.get(topByRevenue)).isEqualTo("VIP");
+            assertThat(count(db, "SELECT count(*) FROM mart_customer_value WHERE value_score = 0")).isZero();
+        }
+    }
+
     private static void runCdnow(Connection db, Path dir, String purchaseModel) throws Exception {
         runCdnow(db, dir, purchaseModel, "");
     }
@@ -170,10 +220,12 @@ class CustomerValueCdnowTest {
             assertThat(estimates.get("q")).isCloseTo(3.74, within(0.005));
             assertThat(estimates.get("gamma")).isCloseTo(15.4, within(0.05));
 
-            // Every customer gets purchase and spend predictions; CDNOW has no costs, so margin and LTV
-            // are unknown (NULL) rather than guessed. No repeat purchase means alive by the model's definition.
+            // Every customer gets purchase and spend predictions; CDNOW has no costs, so margin is unknown
+            // (NULL) rather than guessed, and the LTV is on revenue (issue 15 item 4). No repeat purchase
+            // means alive by the model's definition.
             assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE p_alive IS NOT NULL"
-                    + " AND expected_purchases > 0 AND expected_mean_spend > 0 AND ltv IS NULL")).isEqualTo(2357);
+                    + " AND expected_purchases > 0 AND expected_mean_spend > 0 AND expected_margin_per_purchase IS NULL"
+                    + " AND ltv > 0 AND value_basis = 'revenue' AND prediction_note IS NULL")).isEqualTo(2357);
             assertThat(count(db, "SELECT count(*) FROM int_customer_value_model WHERE frequency = 0 AND p_alive <> 1"))
                     .isZero();
         }

@@ -46,6 +46,43 @@ class RunReportWriterTest {
                 .contains("  Run report        r.json\n  Morning report    /out/reports/2026-03-05/report.html\n");
     }
 
+    // issue 15, items 4 and 5
+
+    /**
+     * A night with warnings says so in the first line of the text and the first field of the JSON
+     * (with the exit code 3); the parameters set by config or command line are listed, the others
+     * counted; one without warnings says "completed" (exit code 0).
+     */
+    @Test
+    void warningsComeFirstAndParametersAreListed() throws Exception {
+        RunReport r = report(List.of(), List.of());
+        RunReport warned = new RunReport(r.job(), r.configFile(), r.businessDate(), r.jobExecutionId(), r.steps(),
+                r.sources(), r.quarantine(), r.quarantineCarried(), r.tables(), r.reconciled(), r.outputs(), List.of(),
+                List.of(), List.of("mart_model_fit: BG/NBD fit failed: alpha on the bound"),
+                List.of(new RunReport.Parameter("value_horizon_periods", "26", "command line"),
+                        new RunReport.Parameter("value_time_unit", "week", "config"),
+                        new RunReport.Parameter("value_vip_share", "0.05", "default")),
+                List.of(new RunReport.ModelVersion("mart_model_fit", "java", "ModelFitModel 2"),
+                        new RunReport.ModelVersion("mart_x", "sql", "sha256:0123456789abcdef")));
+        String text = new RunReportWriter().summary(warned);
+        assertThat(text.lines().limit(2)).containsExactly(
+                "crm-warehouse: job t, business date 2026-03-05, execution 7: completed with 1 warning (exit code 3)",
+                "WARNING: mart_model_fit: BG/NBD fit failed: alpha on the bound");
+        assertThat(text).contains("Model parameters: 2 set, 1 at their defaults")
+                .containsPattern("\n  value_horizon_periods +26 +command line\n  value_time_unit +week +config\n")
+                .doesNotContain("value_vip_share").contains("mart_model_fit ModelFitModel 2; SQL models by content hash (1)");
+        assertThat(new RunReportWriter().summary(r).lines().findFirst().orElseThrow())
+                .isEqualTo("crm-warehouse: job t, business date 2026-03-05, execution 7: completed");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("report");
+        new RunReportWriter().write(warned, dir.resolve("r.json"), dir.resolve("r.txt"));
+        List<String> json = java.nio.file.Files.readAllLines(dir.resolve("r.json"));
+        assertThat(json.subList(0, 3)).containsExactly("{", "  \"outcome\" : \"completed with 1 warning\",",
+                "  \"exitCode\" : 3,");
+        assertThat(RunReportWriter.warnings(dir.resolve("r.json")))
+                .containsExactly("mart_model_fit: BG/NBD fit failed: alpha on the bound");
+        assertThat(RunReportWriter.warnings(dir.resolve("absent.json"))).isEmpty();
+    }
+
     // issue 13, config
 
     @Test
