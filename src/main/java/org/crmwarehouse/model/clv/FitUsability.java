@@ -29,6 +29,9 @@ import java.util.Set;
  *   <li>a standard error larger than {@value #MAX_RELATIVE_STD_ERROR} times its estimate: the
  *       likelihood is flat along that parameter, the data do not determine it;</li>
  *   <li>a non-finite estimate, standard error or log-likelihood.</li>
+ *   <li>covariate coefficients ('parameter:column=level', value_covariates) are checked for
+ *       finiteness only: a coefficient near 0 (no difference between levels) legitimately has a
+ *       standard error many times its size, and the base level's is fixed at 0 and has none.</li>
  * </ul>
  */
 public final class FitUsability {
@@ -39,6 +42,7 @@ public final class FitUsability {
 
     private static final Map<String, Set<String>> SHAPE_PARAMETERS = Map.of(
             BgNbdModel.NAME, Set.of("r", "a", "b"),
+            ModifiedBgNbdModel.NAME, Set.of("r", "a", "b"),
             ParetoNbdModel.NAME, Set.of("r", "s"),
             GammaGammaModel.NAME, Set.of("p", "q"));
 
@@ -58,6 +62,14 @@ public final class FitUsability {
             Double error = fit.standardErrors().get(name);
             if (!Double.isFinite(estimate)) {
                 reasons.add(name + " is not finite");
+                continue;
+            }
+            if (name.contains(":")) {
+                // a covariate coefficient ('alpha:channel=paid'): it may be 0 (the base level, no
+                // standard error) or near 0 with a wide error; only its finiteness says degenerate
+                if (estimate != 0 && (error == null || !Double.isFinite(error))) {
+                    reasons.add("standard error of " + name + " is not finite");
+                }
                 continue;
             }
             if (shapes.contains(name) && (estimate < SHAPE_MIN || estimate > SHAPE_MAX)) {
