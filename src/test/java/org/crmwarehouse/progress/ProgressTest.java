@@ -1,0 +1,120 @@
+package org.crmwarehouse.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Progress rendering with a hand-driven clock: the arithmetic (percent, rate, time left) against
+ * figures worked out by hand in each comment, the bar redrawn in place with carriage returns, and
+ * plain lines without a single carriage return, at most one per interval.
+ */
+class ProgressTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void rateAndTimeLeftAreTheAverageSoFarCarriedForward() {
+        // 300 of 1,200 in 12 s: 25 per second; the 900 left at 25/s take 36 s
+        assertThat(Progress.rate(300, 12 * SECOND)).isEqualTo(25.0);
+        assertThat(Progress.remainingNanos(300, 1200, 12 * SECOND)).isEqualTo(36 * SECOND);
+        // all done, or nothing done yet: no estimate
+        assertThat(Progress.remainingNanos(1200, 1200, 12 * SECOND)).isZero();
+        assertThat(Progress.remainingNanos(0, 1200, 12 * SECOND)).isZero();
+        // 1 of 3 is 33.3...%: rounded down; 100% only when all is done (2,999 of 3,000 is 99%)
+        assertThat(Progress.percent(1, 3)).isEqualTo(33);
+        assertThat(Progress.percent(2999, 3000)).isEqualTo(99);
+        assertThat(Progress.percent(3000, 3000)).isEqualTo(100);
+        assertThat(Progress.percent(0, 0)).isEqualTo(100);
+    }
+
+    @Test
+    void statusSaysDoneTotalPercentElapsedRateAndTimeLeft() {
+        assertThat(Progress.status("generate", 300, 1200, "customers", 12 * SECOND, ""))
+                .isEqualTo("generate: 300 of 1,200 customers (25%), 12 s, 25.0 customers/s, about 36 s left");
+        // 40 of 57 models in 150 s: 150 * 17 / 40 = 63.75 s left, shown as 1 min 04 s
+        assertThat(Progress.status("transform", 40, 57, "models", 150 * SECOND, "mart_funnel"))
+                .isEqualTo("transform: 40 of 57 models (70%), 2 min 30 s, 0.3 models/s, about 1 min 04 s left; mart_funnel");
+        assertThat(Progress.status("x", 0, 10, "rows", 0, "")).isEqualTo("x: 0 of 10 rows (0%), 0.0 s");
+    }
+
+    @Test
+    void durationsReadAsSecondsMinutesOrHours() {
+        assertThat(Progress.duration(400_000_000L)).isEqualTo("0.4 s");
+        assertThat(Progress.duration(59 * SECOND)).isEqualTo("59 s");
+        assertThat(Progress.duration(185 * SECOND)).isEqualTo("3 min 05 s");
+        assertThat(Progress.duration((2 * 3600 + 7 * 60) * SECOND)).isEqualTo("2 h 07 min");
+    }
+
+    @Test
+    void barHasOneMarkPerWidththDone() {
+        // 30% of 10 marks: 3
+        assertThat(Progress.bar(3, 10, 10)).isEqualTo("[###.......]");
+        assertThat(Progress.bar(0, 10, 4)).isEqualTo("[....]");
+        assertThat(Progress.bar(10, 10, 4)).isEqualTo("[####]");
+        assertThat(Progress.bar(15, 10, 4)).isEqualTo("[####]");
+    }
+
+    @Test
+    void onATerminalTheBarIsRedrawnInPlaceAndEndsWithANewline() {
+        AtomicLong clock = new AtomicLong();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Progress.Mode.BAR, "load", 4,
+                "files", clock::get);
+        p.update(1, "a long name of the first file");
+        clock.addAndGet(Progress.BAR_INTERVAL_NANOS / 2);
+        p.update(2, "b"); // too soon after the last redraw: not drawn
+        clock.addAndGet(Progress.BAR_INTERVAL_NANOS);
+        p.update(3, "c");
+        p.finish();
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        String[] draws = text.split("\r", -1);
+        assertThat(draws[0]).isEmpty();
+        assertThat(draws).hasSize(4); // 1, 3 and the final 3 of 4 (finish redraws whatever was last set)
+        assertThat(draws[1]).startsWith("[######..................] load: 1 of 4 files (25%)");
+        assertThat(draws[2]).startsWith("[##################......] load: 3 of 4 files (75%)").contains("; c");
+        // the shorter line covers the end of the longer one before it
+        assertThat(draws[2].length()).isGreaterThanOrEqualTo(draws[1].length());
+        assertThat(text).endsWith("\n").doesNotContain("b\r");
+        assertThat(text.chars().filter(c -> c == '\n').count()).isEqualTo(1);
+    }
+
+    @Test
+    void inLogsPlainLinesAtMostOncePerIntervalAndTheLastOneAlways() {
+        AtomicLong clock = new AtomicLong();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Progress.Mode.LINES,
+                "generate", 1000, "customers", clock::get);
+        for (int i = 1; i <= 1000; i++) {
+            clock.addAndGet(SECOND / 50); // 20 s in all: lines at 5, 10, 15 and 20 s, the last from finish
+            p.update(i);
+        }
+        p.finish();
+        p.finish(); // once only
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain("\r");
+        assertThat(text.split("\n")).containsExactly(
+                // 250 customers in 5 s: 50/s, 750 left take 15 s
+                "generate: 250 of 1,000 customers (25%), 5.0 s, 50.0 customers/s, about 15 s left",
+                "generate: 500 of 1,000 customers (50%), 10 s, 50.0 customers/s, about 10 s left",
+                "generate: 750 of 1,000 customers (75%), 15 s, 50.0 customers/s, about 5.0 s left",
+                "generate: 1,000 of 1,000 customers (100%), 20 s, 50.0 customers/s");
+    }
+
+    @Test
+    void aBarOnlyForAPersonAtATerminalUnlessOverridden() {
+        assertThat(Terminal.mode(Map.of("TERM", "xterm"), true)).isEqualTo(Progress.Mode.BAR);
+        assertThat(Terminal.mode(Map.of("TERM", "xterm"), false)).isEqualTo(Progress.Mode.LINES);
+        assertThat(Terminal.mode(Map.of("TERM", "dumb"), true)).isEqualTo(Progress.Mode.LINES);
+        assertThat(Terminal.mode(Map.of("CI", "true"), true)).isEqualTo(Progress.Mode.LINES);
+        assertThat(Terminal.mode(Map.of(Terminal.OVERRIDE, "bar"), false)).isEqualTo(Progress.Mode.BAR);
+        assertThat(Terminal.mode(Map.of(Terminal.OVERRIDE, "off", "CI", "1"), true)).isEqualTo(Progress.Mode.OFF);
+        assertThatThrownBy(() -> Terminal.mode(Map.of(Terminal.OVERRIDE, "fancy"), true))
+                .hasMessageContaining("bar, lines or off");
+    }
+}
