@@ -122,7 +122,7 @@ public final class Bench {
         return report;
     }
 
-    private BenchReport.Generation generate(Path input) throws IOException {
+    BenchReport.Generation generate(Path input) throws IOException {
         progress.printf("bench: generating %,d customers (seed %d) into %s%n", options.scale(), options.seed(), input);
         long started = System.nanoTime();
         GenerationSummary summary = new DataGenerator(
@@ -133,7 +133,7 @@ public final class Bench {
         return new BenchReport.Generation(seconds, rows, rate(rows, seconds), summary.rowsPerFile());
     }
 
-    private Path writeConfig(Path work, Path input, Path out, Path repo) throws IOException {
+    Path writeConfig(Path work, Path input, Path out, Path repo) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("# Written by crm-warehouse bench: the nightly job on ").append(input).append('\n');
         y.append("name: bench_").append(work.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_")).append('\n');

@@ -143,6 +143,16 @@ public final class Progress {
         return s.toString();
     }
 
+    /**
+     * {@code 64% done, 1 min 20 s, about 45 s left}: for code that writes its own log line per
+     * piece of work (one line a model) and adds where it stands.
+     */
+    public static String since(long done, long total, long elapsedNanos) {
+        String s = percent(done, total) + "% done, " + duration(elapsedNanos);
+        return done > 0 && done < total ? s + ", about " + duration(remainingNanos(done, total, elapsedNanos)) + " left"
+                : s;
+    }
+
     /** Whole percent done, rounded down (100 only when all is done); 0 of 0 is 100. */
     static int percent(long done, long total) {
         if (total <= 0) {

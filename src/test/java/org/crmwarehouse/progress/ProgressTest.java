@@ -44,6 +44,13 @@ class ProgressTest {
     }
 
     @Test
+    void sinceSaysPercentElapsedAndTimeLeftForCallersThatLogThemselves() {
+        // 19 of 57 models in 30 s: a third done, the other 38 at 19 per 30 s take 60 s
+        assertThat(Progress.since(19, 57, 30 * SECOND)).isEqualTo("33% done, 30 s, about 1 min 00 s left");
+        assertThat(Progress.since(57, 57, 90 * SECOND)).isEqualTo("100% done, 1 min 30 s");
+    }
+
+    @Test
     void durationsReadAsSecondsMinutesOrHours() {
         assertThat(Progress.duration(400_000_000L)).isEqualTo("0.4 s");
         assertThat(Progress.duration(59 * SECOND)).isEqualTo("59 s");
