@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 /**
  * Progress of one long piece of work with a known total (customers generated, models built, runs
  * of a bench): percent, rate and an estimate of the time left, shown as a bar redrawn in place on
- * a terminal, or as plain lines (at most one per {@link #LINE_INTERVAL_NANOS}, plus the last) in
- * CI and log files, where carriage returns would pile up. Not thread-safe: one worker updates it.
+ * a terminal, or as plain lines (at most one per {@link #lineInterval}, plus the last) in CI and
+ * log files, where carriage returns would pile up. Not thread-safe: one worker updates it.
  */
 public final class Progress {
     /** How the progress is shown. */
@@ -21,8 +21,13 @@ public final class Progress {
         OFF
     }
 
-    /** Plain lines at most this often (the final line always). */
+    /**
+     * Plain lines at most this often at first (the final line always); later at most every tenth
+     * of the time so far, up to {@link #MAX_LINE_INTERVAL_NANOS}, so that an hour's work logs
+     * about a hundred lines, not seven hundred.
+     */
     static final long LINE_INTERVAL_NANOS = 5_000_000_000L;
+    static final long MAX_LINE_INTERVAL_NANOS = 60_000_000_000L;
     /** The bar is redrawn at most this often. */
     static final long BAR_INTERVAL_NANOS = 200_000_000L;
     static final int BAR_WIDTH = 24;
@@ -74,7 +79,7 @@ public final class Progress {
         long now = nanoTime.getAsLong();
         // the bar appears at once; a plain line only after an interval, so short work writes one line
         boolean due = mode == Mode.BAR ? !shown || now - lastShown >= BAR_INTERVAL_NANOS
-                : now - lastShown >= LINE_INTERVAL_NANOS;
+                : now - lastShown >= lineInterval(now - started);
         if (due && !finished) {
             show(now);
         }
@@ -151,6 +156,11 @@ public final class Progress {
         String s = percent(done, total) + "% done, " + duration(elapsedNanos);
         return done > 0 && done < total ? s + ", about " + duration(remainingNanos(done, total, elapsedNanos)) + " left"
                 : s;
+    }
+
+    /** The least time between two plain lines after {@code elapsedNanos} of work. */
+    static long lineInterval(long elapsedNanos) {
+        return Math.min(MAX_LINE_INTERVAL_NANOS, Math.max(LINE_INTERVAL_NANOS, elapsedNanos / 10));
     }
 
     /** Whole percent done, rounded down (100 only when all is done); 0 of 0 is 100. */

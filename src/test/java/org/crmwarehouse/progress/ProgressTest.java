@@ -114,6 +114,14 @@ class ProgressTest {
     }
 
     @Test
+    void plainLinesThinOutAsTheWorkGoesOn() {
+        // 5 s at first; a tenth of the time so far after 50 s (2 min: 12 s); never more than a minute
+        assertThat(Progress.lineInterval(20 * SECOND)).isEqualTo(5 * SECOND);
+        assertThat(Progress.lineInterval(120 * SECOND)).isEqualTo(12 * SECOND);
+        assertThat(Progress.lineInterval(3 * 3600 * SECOND)).isEqualTo(60 * SECOND);
+    }
+
+    @Test
     void aBarOnlyForAPersonAtATerminalUnlessOverridden() {
         assertThat(Terminal.mode(Map.of("TERM", "xterm"), true)).isEqualTo(Progress.Mode.BAR);
         assertThat(Terminal.mode(Map.of("TERM", "xterm"), false)).isEqualTo(Progress.Mode.LINES);
