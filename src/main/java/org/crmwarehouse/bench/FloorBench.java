@@ -86,6 +86,7 @@ final class FloorBench {
         List<String> differences = new ArrayList<>();
         Progress progress = Progress.start(out, "bench --floor", 2L * options.repetitions(), "runs");
         int done = 0;
+        FloorReport report = null;
         for (int r = 1; r <= options.repetitions(); r++) {
             Bench.deleteTree(outFolder);
             Bench.deleteTree(repo);
@@ -101,14 +102,21 @@ final class FloorBench {
                     options.businessDate())));
             progress.update(++done);
             compare(r, pipelineSums, floorSums, checksums, differences);
+            // written after every pair: an interrupted bench keeps the repetitions it finished
+            report = report(input, loadBefore, r, runs, checksums, differences);
+            Files.writeString(reportFile(), json.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
         }
         progress.finish();
-        FloorReport report = new FloorReport(options.input() == null ? options.scale() : -1,
-                options.input() == null ? options.seed() : -1, input.toString(), options.repetitions(), options.heap(),
-                Bench.machine(loadBefore, Bench.loadAverage()), CPU_MEASURE, rows(runs), runs,
-                new FloorReport.Content(differences.isEmpty(), checksums.size(), differences, checksums));
-        Files.writeString(reportFile(), json.writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
         return report;
+    }
+
+    private FloorReport report(Path input, double loadBefore, int repetitions, List<FloorReport.Run> runs,
+            Map<String, String> checksums, List<String> differences) {
+        return new FloorReport(options.input() == null ? options.scale() : -1,
+                options.input() == null ? options.seed() : -1, input.toString(), repetitions, options.heap(),
+                Bench.machine(loadBefore, Bench.loadAverage()), CPU_MEASURE, rows(runs), List.copyOf(runs),
+                new FloorReport.Content(differences.isEmpty(), checksums.size(), List.copyOf(differences),
+                        new TreeMap<>(checksums)));
     }
 
     private ChildRun.Result child(String side, int repetition, List<String> args, Path work, Progress progress,

@@ -137,7 +137,7 @@ public final class Progress {
         s.append(String.format(Locale.ROOT, "%,d of %,d %s (%d%%), %s", done, total, unit, percent(done, total),
                 duration(elapsedNanos)));
         if (done > 0 && elapsedNanos > 0) {
-            s.append(String.format(Locale.ROOT, ", %s %s/s", rateText(rate(done, elapsedNanos)), unit));
+            s.append(", ").append(rateText(rate(done, elapsedNanos), unit));
             if (done < total) {
                 s.append(", about ").append(duration(remainingNanos(done, total, elapsedNanos))).append(" left");
             }
@@ -207,8 +207,17 @@ public final class Progress {
         return String.format(Locale.ROOT, "%d h %02d min", m / 60, m % 60);
     }
 
-    private static String rateText(double perSecond) {
-        return perSecond >= 100 ? String.format(Locale.ROOT, "%,.0f", perSecond)
-                : String.format(Locale.ROOT, "%.1f", perSecond);
+    /** Per second, or per minute or hour when less than one a second would read as 0.0. */
+    private static String rateText(double perSecond, String unit) {
+        if (perSecond >= 100) {
+            return String.format(Locale.ROOT, "%,.0f %s/s", perSecond, unit);
+        }
+        if (perSecond >= 0.1) {
+            return String.format(Locale.ROOT, "%.1f %s/s", perSecond, unit);
+        }
+        if (perSecond * 60 >= 0.1) {
+            return String.format(Locale.ROOT, "%.1f %s/min", perSecond * 60, unit);
+        }
+        return String.format(Locale.ROOT, "%.1f %s/h", perSecond * 3600, unit);
     }
 }

@@ -41,6 +41,12 @@ class ProgressTest {
         assertThat(Progress.status("transform", 40, 57, "models", 150 * SECOND, "mart_funnel"))
                 .isEqualTo("transform: 40 of 57 models (70%), 2 min 30 s, 0.3 models/s, about 1 min 04 s left; mart_funnel");
         assertThat(Progress.status("x", 0, 10, "rows", 0, "")).isEqualTo("x: 0 of 10 rows (0%), 0.0 s");
+        // slow units read per minute or per hour, not as 0.0/s: 1 run in 19 min is 3600 / 1140 = 3.2 an hour,
+        // and the 5 runs left take 5 * 19 min = 1 h 35 min
+        assertThat(Progress.status("bench", 1, 6, "runs", 1140 * SECOND, ""))
+                .isEqualTo("bench: 1 of 6 runs (16%), 19 min 00 s, 3.2 runs/h, about 1 h 35 min left");
+        assertThat(Progress.status("bench", 1, 2, "runs", 300 * SECOND, ""))
+                .isEqualTo("bench: 1 of 2 runs (50%), 5 min 00 s, 0.2 runs/min, about 5 min 00 s left");
     }
 
     @Test
