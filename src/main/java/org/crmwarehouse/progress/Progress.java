@@ -33,6 +33,8 @@ public final class Progress {
     static final int BAR_WIDTH = 24;
 
     private final PrintStream out;
+    private final java.util.function.Consumer<String> lineSink;
+    private final boolean lastLineAlways;
     private final Mode mode;
     private final String label;
     private final String unit;
@@ -48,7 +50,14 @@ public final class Progress {
     private boolean finished;
 
     Progress(PrintStream out, Mode mode, String label, long total, String unit, LongSupplier nanoTime) {
+        this(out, out::println, true, mode, label, total, unit, nanoTime);
+    }
+
+    private Progress(PrintStream out, java.util.function.Consumer<String> lineSink, boolean lastLineAlways, Mode mode,
+            String label, long total, String unit, LongSupplier nanoTime) {
         this.out = out;
+        this.lineSink = lineSink;
+        this.lastLineAlways = lastLineAlways;
         this.mode = mode;
         this.label = label;
         this.unit = unit;
@@ -65,6 +74,20 @@ public final class Progress {
 
     public static Progress start(PrintStream out, Mode mode, String label, long total, String unit) {
         return new Progress(out, mode, label, total, unit, System::nanoTime);
+    }
+
+    /**
+     * Plain lines handed to {@code log} (a logger: the nightly job's output is its log), for work
+     * inside a step such as a Java model's rows. Work done within the first interval logs nothing,
+     * not even a last line: a small night keeps its log as it was.
+     */
+    public static Progress toLog(java.util.function.Consumer<String> log, String label, long total, String unit) {
+        return toLog(log, label, total, unit, System::nanoTime);
+    }
+
+    static Progress toLog(java.util.function.Consumer<String> log, String label, long total, String unit,
+            LongSupplier nanoTime) {
+        return new Progress(null, log, false, Mode.LINES, label, total, unit, nanoTime);
     }
 
     /** Sets how much is done (and shows it if it is time to). */
@@ -91,11 +114,16 @@ public final class Progress {
             return;
         }
         finished = true;
+        if (mode == Mode.LINES && !lastLineAlways && !shown) {
+            return;
+        }
         show(nanoTime.getAsLong());
         if (mode == Mode.BAR) {
             out.println();
         }
-        out.flush();
+        if (out != null) {
+            out.flush();
+        }
     }
 
     /** The status text as shown now, without the bar (for log lines of callers that log themselves). */
@@ -119,7 +147,7 @@ public final class Progress {
             case LINES -> {
                 String line = status(label, done, total, unit, elapsed, detail);
                 if (!line.equals(lastLine)) { // finish right after a line: no copy of it
-                    out.println(line);
+                    lineSink.accept(line);
                 }
                 lastLine = line;
             }

@@ -120,6 +120,27 @@ class ProgressTest {
     }
 
     @Test
+    void toALogShortWorkWritesNothingAndLongWorkLinesAndTheLast() {
+        AtomicLong clock = new AtomicLong();
+        java.util.List<String> logged = new java.util.ArrayList<>();
+        Progress quick = Progress.toLog(logged::add, "m", 10, "rows", clock::get);
+        for (int i = 1; i <= 10; i++) {
+            clock.addAndGet(SECOND / 10); // 1 s in all: within the first interval
+            quick.update(i);
+        }
+        quick.finish();
+        assertThat(logged).isEmpty();
+        Progress slow = Progress.toLog(logged::add, "m", 10, "rows", clock::get);
+        for (int i = 1; i <= 10; i++) {
+            clock.addAndGet(SECOND); // 10 s in all: a line at 5 s, and the last
+            slow.update(i);
+        }
+        slow.finish();
+        assertThat(logged).containsExactly("m: 5 of 10 rows (50%), 5.0 s, 1.0 rows/s, about 5.0 s left",
+                "m: 10 of 10 rows (100%), 10 s, 1.0 rows/s");
+    }
+
+    @Test
     void plainLinesThinOutAsTheWorkGoesOn() {
         // 5 s at first; a tenth of the time so far after 50 s (2 min: 12 s); never more than a minute
         assertThat(Progress.lineInterval(20 * SECOND)).isEqualTo(5 * SECOND);
