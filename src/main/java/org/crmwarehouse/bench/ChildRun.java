@@ -44,6 +44,12 @@ final class ChildRun {
     }
 
     static Result run(List<String> command, Path logFile, Consumer<String> lines) throws IOException, InterruptedException {
+        return run(command, logFile, lines, () -> { });
+    }
+
+    /** As above; {@code tick} runs every poll, so that progress moves on while a long step logs nothing. */
+    static Result run(List<String> command, Path logFile, Consumer<String> lines, Runnable tick)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         // Ctrl-C on the bench must not leave the child running on its own.
@@ -80,6 +86,7 @@ final class ChildRun {
         reader.start();
         while (child.isAlive()) {
             sampler.sample();
+            tick.run();
             Thread.sleep(POLL_MILLIS);
         }
         int exit = child.waitFor();

@@ -131,7 +131,7 @@ final class FloorBench {
             }
         };
         ChildRun.Result result = ChildRun.run(Bench.childCommand(options.heap(), work.resolve("gc-" + side + ".log"),
-                args), log, lines);
+                args), log, lines, () -> progress.update(done));
         if (result.exit() != 0) {
             throw new IllegalStateException("the " + side + " run exited " + result.exit() + ": " + Bench.tail(log));
         }

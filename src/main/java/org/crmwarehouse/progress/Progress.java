@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * Progress of one long piece of work with a known total (customers generated, models built, runs
  * of a bench): percent, rate and an estimate of the time left, shown as a bar redrawn in place on
  * a terminal, or as plain lines (at most one per {@link #lineInterval}, plus the last) in CI and
- * log files, where carriage returns would pile up. Not thread-safe: one worker updates it.
+ * log files, where carriage returns would pile up. Updates may come from several threads.
  */
 public final class Progress {
     /** How the progress is shown. */
@@ -91,12 +91,12 @@ public final class Progress {
     }
 
     /** Sets how much is done (and shows it if it is time to). */
-    public void update(long doneSoFar) {
+    public synchronized void update(long doneSoFar) {
         update(doneSoFar, detail);
     }
 
     /** Sets how much is done and what is being worked on (shown after the figures). */
-    public void update(long doneSoFar, String what) {
+    public synchronized void update(long doneSoFar, String what) {
         this.done = Math.max(0, doneSoFar);
         this.detail = what == null ? "" : what;
         long now = nanoTime.getAsLong();
@@ -109,7 +109,7 @@ public final class Progress {
     }
 
     /** Shows the final state once: the bar ends with a newline, lines print a last one. */
-    public void finish() {
+    public synchronized void finish() {
         if (finished) {
             return;
         }
@@ -127,7 +127,7 @@ public final class Progress {
     }
 
     /** The status text as shown now, without the bar (for log lines of callers that log themselves). */
-    public String status() {
+    public synchronized String status() {
         return status(label, done, total, unit, nanoTime.getAsLong() - started, detail);
     }
 
