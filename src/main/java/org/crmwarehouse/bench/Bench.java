@@ -90,18 +90,26 @@ public final class Bench {
         List<String> command = childCommand(gcLog, config);
         progress.printf("bench: running the nightly job in a child JVM (-Xmx%s), log in %s%n",
                 options.heap(), work.resolve("child.log"));
-        long started = System.nanoTime();
-        Process child = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("child.log").toFile())
-                .start();
-        // Ctrl-C on the bench must not leave the child running the night on its own.
-        Thread stopChild = new Thread(child::destroyForcibly, "bench-stop-child");
-        Runtime.getRuntime().addShutdownHook(stopChild);
-        long peakRssKib = pollPeakRss(child);
-        int exit = child.waitFor();
-        Runtime.getRuntime().removeShutdownHook(stopChild);
-        double wallSeconds = (System.nanoTime() - started) / 1e9;
+        // progress: the models built so far (the longest step), and the step the child is in
+        int modelCount = org.crmwarehouse.transform.ModelCatalog.packaged(org.crmwarehouse.contract.Contract.standard())
+                .models().size();
+        org.crmwarehouse.progress.Progress shown = org.crmwarehouse.progress.Progress.start(progress, "bench",
+                modelCount, "models");
+        long[] built = {0};
+        java.util.regex.Pattern stepLine = java.util.regex.Pattern.compile("\\[([a-z_]+)\\] (?:(\\d+)/\\d+)?");
+        ChildRun.Result result = ChildRun.run(command, work.resolve("child.log"), line -> {
+            java.util.regex.Matcher m = stepLine.matcher(line);
+            if (m.find()) {
+                if (m.group(2) != null && m.group(1).equals("transform")) {
+                    built[0] = Long.parseLong(m.group(2));
+                }
+                shown.update(built[0], m.group(1));
+            }
+        }, () -> shown.update(built[0]));
+        shown.finish();
+        long peakRssKib = result.peakRssKib();
+        int exit = result.exit();
+        double wallSeconds = result.wallSeconds();
         if (exit != 0) {
             throw new IllegalStateException("the child run exited " + exit + ": " + tail(work.resolve("child.log")));
         }
@@ -122,7 +130,7 @@ public final class Bench {
         return report;
     }
 
-    private BenchReport.Generation generate(Path input) throws IOException {
+    BenchReport.Generation generate(Path input) throws IOException {
         progress.printf("bench: generating %,d customers (seed %d) into %s%n", options.scale(), options.seed(), input);
         long started = System.nanoTime();
         GenerationSummary summary = new DataGenerator(
@@ -133,7 +141,7 @@ public final class Bench {
         return new BenchReport.Generation(seconds, rows, rate(rows, seconds), summary.rowsPerFile());
     }
 
-    private Path writeConfig(Path work, Path input, Path out, Path repo) throws IOException {
+    Path writeConfig(Path work, Path input, Path out, Path repo) throws IOException {
         StringBuilder y = new StringBuilder();
         y.append("# Written by crm-warehouse bench: the nightly job on ").append(input).append('\n');
         y.append("name: bench_").append(work.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_")).append('\n');

@@ -16,7 +16,12 @@ import picocli.CommandLine.Option;
         "the final state and the N nights incrementally, each in a child JVM, compare the last night's",
         "Parquet tables with the full run's and report each night's time as a fraction of the full run.",
         "Resumable: run the same command again to continue after the last finished night. Exit 1 when a",
-        "table differs. Writes <work>/incremental-report.json and .txt."})
+        "table differs. Writes <work>/incremental-report.json and .txt.",
+        "With --floor: run the nightly job and its floor (the same input loaded with read_csv, the same",
+        "sql/ models as CREATE TABLE AS, the Java models, the marts written to Parquet) alternately",
+        "--repetitions times, each in a child JVM; print pipeline / floor per step and in total (wall and",
+        "process CPU) and check that both built the same marts. Exit 1 when they differ. Writes",
+        "<work>/floor-report.json."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scale", description = "Customers to generate (required unless --input is given).")
@@ -49,6 +54,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--incremental-nights", description = "Nights of the incremental benchmark (at least 2; 0, the default: the ordinary bench).")
     int incrementalNights;
 
+    @Option(names = "--floor", description = "Measure the nightly job against its own SQL run bare (see above).")
+    boolean floor;
+
+    @Option(names = "--repetitions", defaultValue = "3", description = "With --floor: pipeline and floor runs each, alternating (default ${DEFAULT-VALUE}).")
+    int repetitions;
+
     @Override
     public Integer call() throws Exception {
         if (input == null && scale == null) {
@@ -58,10 +69,17 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--heap must look like 512m or 1g, was " + heap);
         }
         Path folder = work != null ? work
-                : Path.of("var", "bench", (incrementalNights != 0 ? "incremental-" + incrementalNights + "-" : "")
+                : Path.of("var", "bench", (incrementalNights != 0 ? "incremental-" + incrementalNights + "-"
+                        : floor ? "floor-" : "")
                         + (input != null ? String.valueOf(input.toAbsolutePath().normalize().getFileName()) : "scale-" + scale));
+        if (floor && incrementalNights != 0) {
+            throw new IllegalArgumentException("--floor and --incremental-nights are two benchmarks: give one");
+        }
         if (incrementalNights != 0) {
             return incremental(folder);
+        }
+        if (floor) {
+            return floor(folder);
         }
         Bench bench = new Bench(new Bench.Options(scale == null ? 0 : scale, seed, folder, input, keep, heap, date,
                 baseline), System.out);
@@ -70,6 +88,27 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.print(BenchPrinter.format(report, top));
         System.out.println("report: " + bench.reportFile().toAbsolutePath().normalize());
         return 0;
+    }
+
+    private int floor(Path folder) throws Exception {
+        if (baseline != null) {
+            throw new IllegalArgumentException("--baseline does not apply with --floor");
+        }
+        FloorBench bench = new FloorBench(new FloorBench.Options(scale == null ? 0 : scale, seed, folder, input, heap,
+                date, repetitions), System.out);
+        FloorReport report = bench.run();
+        System.out.println();
+        System.out.print(FloorPrinter.format(report));
+        System.out.println("report: " + bench.reportFile());
+        if (!keep) {
+            for (String kept : new String[] {"out", "repo", "floor"}) {
+                Bench.deleteTree(folder.resolve(kept));
+            }
+            if (input == null) {
+                Bench.deleteTree(folder.resolve("input"));
+            }
+        }
+        return report.content().identical() ? 0 : 1;
     }
 
     private int incremental(Path folder) throws Exception {

@@ -29,9 +29,14 @@ public final class ParquetChecksums {
 
     /** Table file name -> {@code <row count>:<md5 of the rows as text, sorted, newline-separated>}. */
     public static Map<String, String> of(Path output, LocalDate businessDate) throws IOException, SQLException {
+        return of(files(output, businessDate));
+    }
+
+    /** File name -> checksum, as {@link #of(Path, LocalDate)}, of any Parquet files (bench --floor's own). */
+    public static Map<String, String> of(List<Path> parquetFiles) throws SQLException {
         Map<String, String> sums = new TreeMap<>();
         try (Connection db = Db.inMemory()) {
-            for (Path f : files(output, businessDate)) {
+            for (Path f : parquetFiles) {
                 sums.put(f.getFileName().toString(), Db.queryStrings(db, "SELECT count(*) || ':' || coalesce(md5("
                         + "string_agg(r, chr(10) ORDER BY r)), '') FROM (SELECT CAST(t AS VARCHAR) AS r FROM read_parquet("
                         + Sql.literal(f) + ") t)").get(0));

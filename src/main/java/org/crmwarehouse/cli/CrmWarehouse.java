@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Nightly batch data warehouse for customer-relationship analytics.",
         subcommands = {RunCommand.class, BackfillCommand.class, ScheduleCommand.class, GenerateCommand.class,
                 StatusCommand.class, SqlCommand.class, QuarantineCommand.class, DocsCommand.class,
-                org.crmwarehouse.bench.BenchCommand.class})
+                org.crmwarehouse.bench.BenchCommand.class,
+                org.crmwarehouse.bench.FloorCommand.class})
 public final class CrmWarehouse {
 
     public static void main(String[] args) {

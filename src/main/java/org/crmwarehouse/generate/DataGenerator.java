@@ -1,6 +1,7 @@
 package org.crmwarehouse.generate;
 
 import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.progress.Progress;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -25,7 +25,6 @@ public final class DataGenerator {
     static final List<String> ENTITIES =
             List.of("customers", "leads", "campaigns", "funnel_events", "orders", "payments", "contacts", "expenses",
                     "ad_performance", "subscriptions");
-    private static final long PROGRESS_NANOS = 5_000_000_000L;
 
     private final GeneratorOptions options;
 
@@ -84,8 +83,7 @@ public final class DataGenerator {
         SubscriptionBook subscriptions = new SubscriptionBook(options.seed(), time, table(tables, "subscriptions"));
         CustomerContext c = new CustomerContext();
         long scale = options.scale();
-        long step = Math.max(1, scale / 20);
-        long started = System.nanoTime(), lastReport = started;
+        Progress shown = Progress.start(progress, "generate", scale, "customers");
         for (long i = 0; i < scale; i++) {
             start(c, i, time);
             purchases.write(c); // first: the profile's churn reason and the deal amount depend on the orders
@@ -94,13 +92,9 @@ public final class DataGenerator {
             funnel.write(c);
             contacts.write(c);
             subscriptions.write(c);
-            long now = System.nanoTime();
-            if ((i + 1) % step == 0 || now - lastReport > PROGRESS_NANOS) {
-                lastReport = now;
-                progress.printf(Locale.ROOT, "generate: %,d of %,d customers (%.0f%%), %.1f s%n",
-                        i + 1, scale, 100.0 * (i + 1) / scale, (now - started) / 1e9);
-            }
+            shown.update(i + 1);
         }
+        shown.finish();
     }
 
     /** Draws what everything else about customer i depends on: creation time, channel, referrer, owner, place. */

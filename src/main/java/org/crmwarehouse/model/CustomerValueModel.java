@@ -12,10 +12,13 @@ import org.crmwarehouse.model.clv.CovariatePurchaseModel;
 import org.crmwarehouse.model.clv.GammaGammaModel;
 import org.crmwarehouse.model.clv.PurchaseCountModel;
 import org.crmwarehouse.model.clv.PurchasePattern;
+import org.crmwarehouse.progress.Progress;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.transform.JavaModel;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * int_customer_value_model: each customer's predictions from the models fitted in mart_model_fit
@@ -32,6 +35,7 @@ import org.duckdb.DuckDBConnection;
 public final class CustomerValueModel implements JavaModel {
 
     public static final String NAME = "int_customer_value_model";
+    private static final Logger log = LoggerFactory.getLogger(CustomerValueModel.class);
 
     @Override
     public String name() {
@@ -82,6 +86,10 @@ public final class CustomerValueModel implements JavaModel {
                 + " expected_purchases DOUBLE, expected_mean_spend DOUBLE, margin_rate DOUBLE,"
                 + " expected_margin_per_purchase DOUBLE, ltv DOUBLE, value_basis VARCHAR, prediction_note VARCHAR)");
         Map<Object, PurchaseForecast> forecasts = new HashMap<>();
+        // a line now and then on a large night (10M customers: about a minute), nothing on a small one
+        Progress progress = Progress.toLog(line -> log.info("[transform] {}", line), NAME, Db.queryLong(db,
+                "SELECT count(*) FROM int_customer_purchase_summary"), "customers");
+        long done = 0;
         try (Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("SELECT customer_id, frequency, recency, age, repeat_mean_revenue,"
                         + " margin_rate" + CustomerCovariates.selectList(covariates) + CustomerCovariates.from(covariates)
@@ -118,8 +126,10 @@ public final class CustomerValueModel implements JavaModel {
                     out.append(predictionNote);
                 }
                 out.endRow();
+                progress.update(++done);
             }
         }
+        progress.finish();
     }
 
     private static PurchaseForecast forecast(PurchaseCountModel model, PurchasePattern pattern, double[] discount) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.crmwarehouse.progress.Progress;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
 import org.slf4j.Logger;
@@ -61,6 +62,7 @@ public final class ModelRunner {
         dialect.defineFunctions(db);
         List<ModelAudit> audits = new ArrayList<>();
         List<SqlModel> models = catalog.models();
+        long transformStarted = System.nanoTime();
         for (int i = 0; i < models.size(); i++) {
             SqlModel model = models.get(i);
             long started = System.nanoTime();
@@ -81,7 +83,9 @@ public final class ModelRunner {
             long rows = Db.queryLong(db, "SELECT count(*) FROM " + model.name());
             long millis = (System.nanoTime() - started) / 1_000_000;
             audits.add(new ModelAudit(model.name(), model.layer().folder(), rows, millis));
-            log.info("[transform] {}/{} {}: {} rows ({} ms)", i + 1, models.size(), model.name(), rows, millis);
+            // the estimate counts models, not their sizes: rough early on, better as the marts come
+            log.info("[transform] {}/{} {}: {} rows ({} ms); {}", i + 1, models.size(), model.name(), rows, millis,
+                    Progress.since(i + 1, models.size(), System.nanoTime() - transformStarted));
         }
         List<DataTests.Failure> failures = new ArrayList<>();
         for (SqlModel model : models) {
@@ -103,7 +107,7 @@ public final class ModelRunner {
      * run_parameters: one row, a typed column per parameter (defaults overridden by the job config),
      * plus business_date and published_warehouse.
      */
-    void writeParameters(Connection db, LocalDate businessDate, Map<String, Object> overrides,
+    public void writeParameters(Connection db, LocalDate businessDate, Map<String, Object> overrides,
             Path publishedWarehouse) throws SQLException {
         List<String> columns = new ArrayList<>();
         columns.add("DATE " + Sql.literal(businessDate.toString()) + " AS business_date");

@@ -172,7 +172,7 @@ public final class ContractValidator {
      * {@code run_funnel_stages}: the job's pipeline stages (stage, stage_order, role), what
      * funnel_events.event_type was validated against; the models count events by role from it.
      */
-    static void writeFunnelStages(Connection db, JobConfig config) throws SQLException {
+    public static void writeFunnelStages(Connection db, JobConfig config) throws SQLException {
         Db.execute(db, "CREATE OR REPLACE TABLE run_funnel_stages (stage VARCHAR, stage_order INTEGER, role VARCHAR)");
         Db.execute(db, "INSERT INTO run_funnel_stages VALUES " + config.funnelStages().stages().stream()
                 .map(s -> "(" + Sql.literal(s.name()) + ", " + s.order() + ", " + Sql.literal(s.role().sqlName()) + ")")
