@@ -27,6 +27,8 @@ import java.util.Map;
  *                     is converted to it, one without is taken as already in it
  * @param funnelStages the values of funnel_events.event_type in pipeline order, each with its role
  *                     ({@code funnel_stages:}; default call, visit, quote, deal, lost)
+ * @param publishPostgres where publish also copies the night for BI tools ({@code publish: {postgres:}}),
+ *                     or null: Parquet and the DuckDB file only
  */
 public record JobConfig(
         Path file,
@@ -43,7 +45,8 @@ public record JobConfig(
         String schedule,
         LocalDate earliestDate,
         ZoneId timeZone,
-        FunnelStages funnelStages) {
+        FunnelStages funnelStages,
+        PostgresPublishConfig publishPostgres) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
     public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
@@ -57,6 +60,15 @@ public record JobConfig(
         earliestDate = earliestDate == null ? DEFAULT_EARLIEST_DATE : earliestDate;
         timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
         funnelStages = funnelStages == null ? FunnelStages.DEFAULT : funnelStages;
+    }
+
+    /** A config that publishes to no PostgreSQL database. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
+            PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule,
+            LocalDate earliestDate, ZoneId timeZone, FunnelStages funnelStages) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
+                keepSnapshots, schedule, earliestDate, timeZone, funnelStages, null);
     }
 
     /** A config with the default funnel stages. */
