@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * tables, rename the live schema away, rename the new one in, drop the old one. A BI query sees
  * the previous night or the new one, never both: a query already reading holds its tables, so
  * the swap waits for it; a query that starts during the swap waits for the swap, then PostgreSQL
- * resolves its table names again and reads the new night (a schema rename alone would not do:
- * it takes no table lock, so a query naming two tables could resolve one before and one after
- * it). The swap's lock wait is short ({@link #LOCK_ATTEMPT}, less than PostgreSQL's 1 s
+ * resolves its table names again and reads the new night. A schema rename alone would not do:
+ * it takes no table lock, so a reader's transaction that reads one table per statement would
+ * read the old night's first table and the new night's second (PostgresPublisherTest saw it
+ * do so). The swap's lock wait is short ({@link #LOCK_ATTEMPT}, less than PostgreSQL's 1 s
  * deadlock_timeout), so when a reader holding one table asks for another the swap already
  * locked, the swap gives way, not the reader, and tries again, for up to {@link #SWAP_PATIENCE}.
  *

@@ -27,19 +27,19 @@ import java.util.List;
  * timestamps by java.time, text quoted (so '' and NULL differ), arrays element by element. The
  * checksum is SHA-256 over the sorted rendered rows, so row order does not matter.
  */
-final class CanonicalRows {
+public final class CanonicalRows {
     private CanonicalRows() {
     }
 
-    record Summary(long rows, String checksum) {
+    public record Summary(long rows, String checksum) {
     }
 
-    static Summary summary(Connection c, String table) throws SQLException {
+    public static Summary summary(Connection c, String table) throws SQLException {
         List<String> rows = rows(c, "SELECT * FROM " + table);
         return new Summary(rows.size(), checksum(rows));
     }
 
-    static List<String> rows(Connection c, String query) throws SQLException {
+    public static List<String> rows(Connection c, String query) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             ResultSetMetaData md = rs.getMetaData();
@@ -57,7 +57,7 @@ final class CanonicalRows {
         return rows;
     }
 
-    static String checksum(List<String> rows) {
+    public static String checksum(List<String> rows) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             rows.stream().sorted().forEach(r -> sha.update((r + "\n").getBytes(StandardCharsets.UTF_8)));
