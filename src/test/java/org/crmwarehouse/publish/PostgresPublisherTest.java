@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one for the class), on small tables built in an in-memory DuckDB work database: values of every
  * type come back equal, readers querying in a loop during publishes never fail and never see two
  * nights at once, a failed or killed publish leaves the previous night, only schemas publish made
- * are replaced, comments and the read role. The whole night through the command line is
- * {@code PostgresPublishNightTest} (acceptance).
+ * are replaced, comments and the read role. Whole nights through the command line:
+ * PostgresSourceTest (its job also publishes) and PostgresPublishSampleNightsTest (acceptance).
  */
 class PostgresPublisherTest {
     private static final String READ_ROLE = "bi_read";
@@ -189,7 +189,7 @@ class PostgresPublisherTest {
     }
 
     /**
-     * Two readers query in a loop, as the read role's login, while four nights are published: one
+     * Two readers query in a loop, as the read role's login, while three nights are published after the first: one
      * reads three tables in one statement, the other one table per statement in a REPEATABLE READ
      * transaction. Every read sees one night whole (each table's dates and the row count of that
      * night), none fails, and the readers see the first night and the last.
@@ -244,7 +244,7 @@ class PostgresPublisherTest {
         LocalDate last = first;
         try {
             Thread.sleep(200);
-            for (int night = 2; night <= 5; night++) {
+            for (int night = 2; night <= 4; night++) {
                 last = first.withDayOfMonth(night);
                 publish("nightly", last);
                 Thread.sleep(100);
