@@ -181,6 +181,16 @@ class PostgresPublisherTest {
     }
 
     @Test
+    void aPasswordVariableThatIsNotSetIsNamed() {
+        String unset = "CRM_WAREHOUSE_TEST_UNSET_PASSWORD_VARIABLE";
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(unset) == null);
+        PostgresPublisher publisher = new PostgresPublisher(new PostgresPublishConfig(
+                new PostgresConfig(url(), "postgres", unset), "unset", null));
+        assertThatThrownBy(() -> publisher.publish(work, List.of(), tmp.resolve("csv-unset")))
+                .hasMessageContaining("publish.postgres.password_env names " + unset + ", which is not set");
+    }
+
+    @Test
     void aTypeWithoutAFaithfulPostgresTypeIsRefusedByName() {
         assertThatThrownBy(() -> PostgresPublisher.postgresType("STRUCT(a INTEGER)"))
                 .hasMessageContaining("STRUCT(a INTEGER)");
