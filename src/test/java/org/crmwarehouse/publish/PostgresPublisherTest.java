@@ -224,8 +224,9 @@ class PostgresPublisherTest {
                         check(rs.getString(1), List.of(rs.getString(2), rs.getString(3)), failures, seen);
                         reads.incrementAndGet();
                     }
+                    Thread.sleep(1); // back to back, yet leaving the two cores to the publishes
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | InterruptedException | RuntimeException e) {
                 failures.add("one statement: " + e);
             }
         });
@@ -244,6 +245,7 @@ class PostgresPublisherTest {
                     c.commit();
                     check(date, List.of(sales, customers), failures, seen);
                     reads.incrementAndGet();
+                    Thread.sleep(3);
                 }
             } catch (SQLException | InterruptedException | RuntimeException e) {
                 failures.add("transaction: " + e);
