@@ -276,13 +276,16 @@ class PostgresPublisherTest {
 
     private static String one(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 
     /** Each table's "min max count" must be the night of warehouse_info, whole (counts: see night). */
     private static void check(String date, List<String> tables, List<String> failures, Set<String> seen) {
+        if (date == null) { // a new table read with an older snapshot looks empty
+            failures.add("warehouse_info has no row; the tables hold " + tables);
+            return;
+        }
         int n = LocalDate.parse(date).getDayOfMonth();
         List<String> expected = List.of(date + " " + date + " " + (2_000 + n), date + " " + date + " " + (500 + n));
         if (!tables.equals(expected)) {
