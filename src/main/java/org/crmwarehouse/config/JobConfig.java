@@ -28,6 +28,8 @@ import java.util.Map;
  * @param funnelStages the values of funnel_events.event_type in pipeline order, each with its role
  *                     ({@code funnel_stages:}; default call, visit, quote, deal, lost)
  * @param reportLocale the labels of the morning report ({@code report_locale:}, en or zh-CN; default en)
+ * @param publishPostgres where publish also copies the night for BI tools ({@code publish: {postgres:}}),
+ *                     or null: Parquet and the DuckDB file only
  */
 public record JobConfig(
         Path file,
@@ -45,7 +47,8 @@ public record JobConfig(
         LocalDate earliestDate,
         ZoneId timeZone,
         FunnelStages funnelStages,
-        String reportLocale) {
+        String reportLocale,
+        PostgresPublishConfig publishPostgres) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
     public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
@@ -65,13 +68,13 @@ public record JobConfig(
         reportLocale = reportLocale == null ? DEFAULT_REPORT_LOCALE : reportLocale;
     }
 
-    /** A config with the morning report in English. */
+    /** A config with the morning report in English that publishes to no PostgreSQL database. */
     public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
             Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
             PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule,
             LocalDate earliestDate, ZoneId timeZone, FunnelStages funnelStages) {
         this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
-                keepSnapshots, schedule, earliestDate, timeZone, funnelStages, null);
+                keepSnapshots, schedule, earliestDate, timeZone, funnelStages, null, null);
     }
 
     /** A config with the default funnel stages. */
@@ -103,7 +106,8 @@ public record JobConfig(
         Map<String, Object> merged = new java.util.LinkedHashMap<>(parameters);
         merged.putAll(overrides);
         return new JobConfig(file, name, businessDate, output, repository, raw, sources, merged, postgres,
-                rejectThreshold, keepSnapshots, schedule, earliestDate, timeZone, funnelStages);
+                rejectThreshold, keepSnapshots, schedule, earliestDate, timeZone, funnelStages, reportLocale,
+                publishPostgres);
     }
 
     /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */

@@ -24,11 +24,15 @@ public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
             "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages",
-            "report_locale");
+            "report_locale", "publish");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
     private static final Set<String> REPOSITORY_KEYS = Set.of("url", "user", "password_env");
+    private static final Set<String> PUBLISH_KEYS = Set.of("postgres");
+    private static final Set<String> PUBLISH_POSTGRES_KEYS = Set.of("url", "user", "password_env", "schema", "read_role");
+    /** A published schema or role: lower case (BI tools need no quotes), room left for the staging suffix. */
+    private static final java.util.regex.Pattern PG_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,39}");
     private static final Set<String> INCREMENTAL_KEYS = Set.of("watermark", "files", "deleted", "deletions");
     private static final Set<String> KEY_RANGE_KEYS = Set.of("column", "partitions");
 
@@ -175,7 +179,47 @@ public final class JobConfigLoader {
             }
             return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
                     postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root),
-                    FunnelStages.read(file, root.get("funnel_stages")), reportLocale);
+                    FunnelStages.read(file, root.get("funnel_stages")), reportLocale, publishPostgres(root.get("publish")));
+        }
+
+        /**
+         * {@code publish: {postgres: {url, user, password_env, schema, read_role}}}. The schema is
+         * dropped and replaced every night, so public, system schemas and odd names are refused.
+         */
+        private PostgresPublishConfig publishPostgres(JsonNode publish) {
+            if (publish == null || publish.isNull()) {
+                return null;
+            }
+            checkKeys(publish, PUBLISH_KEYS, "publish.");
+            JsonNode p = publish.get("postgres");
+            if (p == null || p.isNull()) {
+                return null;
+            }
+            String prefix = "publish.postgres.";
+            checkKeys(p, PUBLISH_POSTGRES_KEYS, prefix);
+            String url = text(p, "url", null, prefix);
+            if (url == null || !url.startsWith("jdbc:postgresql:")) {
+                throw new ConfigException(file, prefix + "url must be a jdbc:postgresql: URL");
+            }
+            String schema = text(p, "schema", null, prefix);
+            if (schema == null) {
+                throw new ConfigException(file, prefix + "schema is required: the schema BI tools read, replaced "
+                        + "whole every night (for example crm)");
+            }
+            if (!PG_NAME.matcher(schema).matches() || schema.startsWith("pg_") || schema.equals("public")
+                    || schema.equals("information_schema")) {
+                throw new ConfigException(file, prefix + "schema '" + schema + "' must be a lower-case name of "
+                        + "letters, digits and underscores (at most 40), not public, information_schema or pg_*: "
+                        + "it is dropped and replaced every night");
+            }
+            String readRole = text(p, "read_role", null, prefix);
+            if (readRole != null && (!PG_NAME.matcher(readRole).matches() || readRole.startsWith("pg_")
+                    || readRole.equals("public"))) {
+                throw new ConfigException(file, prefix + "read_role '" + readRole + "' must be a lower-case name "
+                        + "of letters, digits and underscores (at most 40), not public or pg_*");
+            }
+            return new PostgresPublishConfig(new PostgresConfig(url, text(p, "user", "", prefix),
+                    text(p, "password_env", null, prefix)), schema, readRole);
         }
 
         /** {@code earliest_date:}, the lower bound of every DATE and TIMESTAMP value (default 1900-01-01). */

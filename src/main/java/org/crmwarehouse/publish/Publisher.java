@@ -118,6 +118,10 @@ public final class Publisher {
         switchIn(config, date, stage, snapshot);
         PublishHooks.reached("committed");
         pruneSnapshots(config.snapshotsFolder(), snapshot, config.keepSnapshots());
+        if (config.publishPostgres() != null) { // after the night is committed here: see PostgresPublisher
+            new PostgresPublisher(config.publishPostgres()).publish(work, PostgresPublisher.tables(config, date, catalog),
+                    config.workFolder(date).resolve("postgres-publish"));
+        }
         log.info("[publish] {} Parquet files in {}, {} tables in {} (snapshot {})", parquet.size(),
                 config.martsFolder(date), tables.size(), config.warehouseFile(), snapshot.getFileName());
         return new Published(config.warehouseFile(), snapshot, config.martsFolder(date), tables, parquet);

@@ -7,6 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.crmwarehouse.publish.CanonicalRows;
 import org.crmwarehouse.sql.Db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * incrementally by updated_at. Night 1 must publish what the same job publishes from the CSV file.
  * Then C2 changes region and C3 is flagged deleted in PostgreSQL; night 2 must show C2's new
  * region, no C3, C1 unchanged (C4 lacks its required name and is quarantined both nights). Both nights' Spring Batch executions are in PostgreSQL.
+ * The same job publishes to PostgreSQL too ({@code publish: {postgres:}}, schema bi; issue 17 item 2):
+ * after night 2 every table of the warehouse file is in the schema with the same rows (count and
+ * checksum, each side read through its own driver) and the warehouse file's comments. The swap
+ * under readers, failures and types: PostgresPublisherTest; the sample nights:
+ * PostgresPublishSampleNightsTest.
  */
 class PostgresSourceTest {
     private static final String DATE = "2026-03-31";
@@ -37,6 +45,10 @@ class PostgresSourceTest {
     static java.util.Map<String, String> fromPostgres;
     static List<String> customersAfterNight2;
     static long completedInRepository;
+    static Map<String, CanonicalRows.Summary> publishedInDuckDb;
+    static Map<String, CanonicalRows.Summary> publishedInPostgres;
+    static Map<String, String> duckDbComments = new TreeMap<>();
+    static Map<String, String> postgresComments = new TreeMap<>();
 
     @BeforeAll
     static void runNights() throws Exception {
@@ -72,6 +84,8 @@ class PostgresSourceTest {
                 repository: {url: "%s", user: postgres}
                 reject_threshold: "100%%"
                 postgres: {url: "%s", user: postgres}
+                publish:
+                  postgres: {url: "%s", user: postgres, schema: bi, read_role: bi_read}
                 sources:
                   customers:
                     query: >-
@@ -80,7 +94,7 @@ class PostgresSourceTest {
                     key_range: {column: id, partitions: 2}
                     incremental: {watermark: updated_at, deleted: is_deleted}
                   orders: {path: orders.csv}
-                """.formatted(DATE, url, url));
+                """.formatted(DATE, url, url, url));
         fileNight = Cli.run("run", "--config", fileJob.toString());
         fromFile = IncrementalLoadTestSupport.parquetChecksums(tmp.resolve("out-file"), DATE);
         night1 = Cli.run("run", "--config", pgJob.toString());
@@ -97,6 +111,26 @@ class PostgresSourceTest {
                 var rs = s.executeQuery("select count(*) from batch_job_execution where status = 'COMPLETED'")) {
             rs.next();
             completedInRepository = rs.getLong(1);
+        }
+        Path warehouse = tmp.resolve("out-pg").resolve("warehouse.duckdb");
+        publishedInDuckDb = PublishedTables.ofDuckDb(warehouse);
+        try (Connection w = Db.openReadOnly(warehouse)) {
+            for (String row : Db.queryStrings(w, "SELECT table_name || '.' || column_name || '=' || comment "
+                    + "FROM duckdb_columns() WHERE database_name = current_database() AND comment IS NOT NULL "
+                    + "UNION ALL SELECT table_name || '=' || comment FROM duckdb_tables() "
+                    + "WHERE database_name = current_database() AND comment IS NOT NULL")) {
+                duckDbComments.put(row.substring(0, row.indexOf('=')), row.substring(row.indexOf('=') + 1));
+            }
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection()) {
+            publishedInPostgres = PublishedTables.ofPostgres(c, "bi");
+            for (String row : PublishedTables.strings(c, "SELECT c.relname || coalesce('.' || a.attname, '') || '=' "
+                    + "|| d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid "
+                    + "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid "
+                    + "AND a.attnum = d.objsubid AND d.objsubid > 0 WHERE n.nspname = 'bi' "
+                    + "AND d.classoid = 'pg_class'::regclass")) {
+                postgresComments.put(row.substring(0, row.indexOf('=')), row.substring(row.indexOf('=') + 1));
+            }
         }
     }
 
@@ -131,6 +165,26 @@ class PostgresSourceTest {
     @Test
     void theJobRepositoryIsInPostgres() {
         assertThat(completedInRepository).isEqualTo(2);
+    }
+
+    // issue 17 item 2, publish to PostgreSQL
+
+    @Test
+    void everyTableOfTheWarehouseFileIsPublishedToPostgresWithTheSameRows() {
+        assertThat(publishedInDuckDb).containsKeys("mart_daily_sales", "stg_customers", "quarantine", "warehouse_info")
+                .hasSizeGreaterThan(40);
+        assertThat(publishedInDuckDb.get("stg_customers").rows()).isEqualTo(2); // C1 and C2 after night 2 (above)
+        assertThat(publishedInDuckDb.get("mart_daily_sales").rows()).isPositive();
+        assertThat(publishedInPostgres).isEqualTo(publishedInDuckDb);
+    }
+
+    @Test
+    void thePublishedTablesCarryTheWarehouseFilesCommentsAndEveryTableOne() {
+        assertThat(duckDbComments).isNotEmpty();
+        assertThat(postgresComments).containsAllEntriesOf(duckDbComments);
+        assertThat(publishedInPostgres.keySet().stream().filter(t -> !postgresComments.containsKey(t)).toList()).isEmpty();
+        assertThat(postgresComments.get("warehouse_info.business_date"))
+                .isEqualTo("The business date of the published night.");
     }
 
     // issue 13, read-only

@@ -202,4 +202,44 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\nreport_local: en\n"))
                 .hasMessageContaining("did you mean 'report_locale'?");
     }
+
+    // issue 17 item 2, publish to PostgreSQL
+
+    @Test
+    void publishPostgresIsReadWithItsKeysAndIsAbsentByDefault() throws Exception {
+        assertThat(load("name: j\nsources: {customers: c.csv}\n").publishPostgres()).isNull();
+        JobConfig c = load("""
+                name: j
+                sources: {customers: c.csv}
+                publish:
+                  postgres: {url: "jdbc:postgresql://db:5432/bi", user: loader, password_env: BI_PASSWORD, schema: crm,
+                             read_role: bi_read}
+                """);
+        PostgresPublishConfig p = c.publishPostgres();
+        assertThat(p.connection()).isEqualTo(new PostgresConfig("jdbc:postgresql://db:5432/bi", "loader", "BI_PASSWORD"));
+        assertThat(p.schema()).isEqualTo("crm");
+        assertThat(p.readRole()).isEqualTo("bi_read");
+    }
+
+    @Test
+    void publishPostgresRefusesUnknownKeysAPasswordInTheFileAndSchemasItMustNotReplace() {
+        String head = "name: j\nsources: {customers: c.csv}\npublish:\n  postgres: ";
+        assertThatThrownBy(() -> load(head + "{url: \"jdbc:postgresql://db/bi\", schema: crm, password: x}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'publish.postgres.password'")
+                .hasMessageContaining("password_env");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\npublish: {postgress: {}}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'publish.postgres'");
+        assertThatThrownBy(() -> load(head + "{url: \"jdbc:mysql://db/bi\", schema: crm}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("publish.postgres.url must be a jdbc:postgresql:");
+        assertThatThrownBy(() -> load(head + "{url: \"jdbc:postgresql://db/bi\"}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("publish.postgres.schema is required");
+        for (String schema : new String[] {"public", "pg_catalog", "information_schema", "Crm", "crm-bi",
+                "a234567890123456789012345678901234567890x"}) {
+            assertThatThrownBy(() -> load(head + "{url: \"jdbc:postgresql://db/bi\", schema: \"" + schema + "\"}\n"))
+                    .as(schema).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("publish.postgres.schema '" + schema + "'");
+        }
+        assertThatThrownBy(() -> load(head + "{url: \"jdbc:postgresql://db/bi\", schema: crm, read_role: public}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("publish.postgres.read_role 'public'");
+    }
 }
