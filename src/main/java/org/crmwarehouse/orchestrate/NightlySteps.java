@@ -53,8 +53,9 @@ public final class NightlySteps {
     public void transform(RunContext run) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
             IncrementalValidation.attachStateReadOnly(db, run.config());
+            // the night's carried state comes from the last snapshot: readers may lock warehouse.duckdb
             new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters(),
-                    run.config().warehouseFile());
+                    Publisher.lastPublished(run.config()));
         }
     }
 

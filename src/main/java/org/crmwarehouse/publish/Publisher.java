@@ -123,6 +123,46 @@ public final class Publisher {
         return new Published(config.warehouseFile(), snapshot, config.martsFolder(date), tables, parquet);
     }
 
+    /**
+     * The warehouse file the night carries state from (dim_customer_history): the snapshot of the
+     * night last published, never the live {@code warehouse.duckdb}, which readers may hold open
+     * read-write (DuckDB then refuses any other process the file, even read-only). The snapshot
+     * is a byte copy of what was published, a file the night alone writes. The last published is
+     * the one of the highest job execution (execution ids only grow in a repository; the ledger
+     * refuses a reset one), the newest file among equal ones. Null before the first night; an
+     * output folder of a version without snapshots gives its {@code warehouse.duckdb}, once.
+     */
+    public static Path lastPublished(JobConfig config) throws IOException {
+        Path folder = config.snapshotsFolder();
+        Path newest = null;
+        long newestExecution = -1;
+        java.nio.file.attribute.FileTime newestTime = null;
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> list = Files.list(folder)) {
+                for (Path p : list.sorted().toList()) {
+                    Matcher m = SNAPSHOT.matcher(p.getFileName().toString());
+                    if (!m.matches()) {
+                        continue;
+                    }
+                    long execution = Long.parseLong(m.group(2));
+                    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(p);
+                    if (newest == null || execution > newestExecution
+                            || execution == newestExecution && time.compareTo(newestTime) > 0) {
+                        newest = p;
+                        newestExecution = execution;
+                        newestTime = time;
+                    }
+                }
+            }
+        }
+        if (newest == null && Files.isRegularFile(config.warehouseFile())) {
+            log.warn("[publish] no snapshot in {}: carrying state from {} (an output folder of an older version)",
+                    folder, config.warehouseFile());
+            return config.warehouseFile();
+        }
+        return newest;
+    }
+
     private List<String> stageParquet(Connection work, ModelCatalog catalog, Path folder)
             throws SQLException, IOException {
         Files.createDirectories(folder);
