@@ -65,6 +65,12 @@ public final class NightlySteps {
         }
     }
 
+    /** The night's Parquet folders, one per table: {@code <output>/marts/*&#47;business_date=<date>}. */
+    private static String parquetGlob(RunContext run) {
+        return run.config().martsFolder().resolve("*")
+                .resolve(org.crmwarehouse.config.JobConfig.datePartition(run.businessDate())).toString();
+    }
+
     /** Writes the run report and returns its readable summary. */
     public String report(RunContext run, JobExecution execution) throws Exception {
         RunReport report;
@@ -94,7 +100,7 @@ public final class NightlySteps {
             report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
-                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString()),
+                            parquetGlob(run) + "/", jsonFile.toString(), textFile.toString()),
                     unknownColumns(db), setAside);
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);

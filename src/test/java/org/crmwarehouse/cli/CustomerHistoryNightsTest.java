@@ -121,12 +121,12 @@ class CustomerHistoryNightsTest {
 
     /** customer_id -> [value_tier, rfm segment, lifecycle state] from a night's published Parquet. */
     static Map<String, List<String>> states(LocalDate night) throws SQLException {
-        Path marts = output.resolve("marts").resolve("business_date=" + night);
+        Path marts = output.resolve("marts");
         Map<String, List<String>> states = new TreeMap<>();
         try (Connection db = Db.inMemory()) {
-            Map<String, String> tiers = pairs(db, marts.resolve("mart_customer_value.parquet"), "value_tier");
-            Map<String, String> segments = pairs(db, marts.resolve("mart_customer_rfm.parquet"), "segment");
-            pairs(db, marts.resolve("mart_customer_lifecycle.parquet"), "lifecycle_state").forEach((id, state) -> {
+            Map<String, String> tiers = pairs(db, parquet(marts, "mart_customer_value", night), "value_tier");
+            Map<String, String> segments = pairs(db, parquet(marts, "mart_customer_rfm", night), "segment");
+            pairs(db, parquet(marts, "mart_customer_lifecycle", night), "lifecycle_state").forEach((id, state) -> {
                 List<String> s = new ArrayList<>();
                 s.add(tiers.get(id));
                 s.add(segments.get(id));
@@ -135,6 +135,10 @@ class CustomerHistoryNightsTest {
             });
         }
         return states;
+    }
+
+    static Path parquet(Path marts, String table, LocalDate night) {
+        return marts.resolve(table).resolve("business_date=" + night).resolve(table + ".parquet");
     }
 
     static Map<String, String> pairs(Connection db, Path parquet, String column) throws SQLException {
