@@ -358,8 +358,8 @@ public final class Publisher {
             }
             finishOrRollBack(config, stage, journal);
         }
-        deleteRecursively(stage);
         migrateDateFirstLayout(config);
+        deleteRecursively(stage);
     }
 
     private static void finishOrRollBack(JobConfig config, Path stage, Properties journal) throws IOException {

@@ -46,6 +46,7 @@ class ReadmeExamplesTest {
                     name: readme_examples
                     business_date: %s
                     output: out
+                    reject_threshold: "100%%"   # the golden fixture quarantines a customer on purpose
                     sources:
                       customers: {path: customers.csv}
                       orders: {path: orders.csv}
