@@ -98,8 +98,7 @@ final class FloorBench {
             ChildRun.Result floor = child(FLOOR, r, List.of("bench-floor", "--config", config.toString(), "--work",
                     floorFolder.toString()), work, progress, done);
             runs.add(run(FLOOR, r, floor));
-            Map<String, String> floorSums = ParquetChecksums.of(parquetFiles(FloorNight.martsFolder(floorFolder,
-                    options.businessDate())));
+            Map<String, String> floorSums = ParquetChecksums.of(floorFolder, options.businessDate());
             progress.update(++done);
             compare(r, pipelineSums, floorSums, checksums, differences);
             // written after every pair: an interrupted bench keeps the repetitions it finished
@@ -208,11 +207,5 @@ final class FloorBench {
         java.util.Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static List<Path> parquetFiles(Path folder) throws IOException {
-        try (Stream<Path> list = Files.list(folder)) {
-            return list.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
-        }
     }
 }

@@ -17,6 +17,7 @@ import org.crmwarehouse.contract.ColumnContract;
 import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.contract.EntityContract;
 import org.crmwarehouse.progress.Progress;
+import org.crmwarehouse.publish.Publisher;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
 import org.crmwarehouse.transform.EngineDialect;
@@ -54,14 +55,12 @@ final class FloorNight {
     }
 
     /**
-     * Builds the night in {@code folder}/floor.duckdb and writes the marts to
-     * {@code folder}/marts/business_date=&lt;date&gt;/ (a folder named as the published ones, so that
-     * a reader with hive partitioning sees the same business_date column); returns the files.
+     * Builds the night in {@code folder}/floor.duckdb and writes the marts in the published layout,
+     * {@code folder}/marts/&lt;table&gt;/business_date=&lt;date&gt;/&lt;table&gt;.parquet (business_date
+     * the folder's, as publish writes them), so the content check compares like with like; returns the files.
      */
     List<Path> run(Path folder) throws SQLException, IOException {
         Bench.deleteTree(folder);
-        Path marts = martsFolder(folder, config.businessDate());
-        Files.createDirectories(marts);
         try (Connection db = Db.open(folder.resolve("floor.duckdb"))) {
             step(LOAD);
             for (EntityContract entity : contract.entities()) {
@@ -92,8 +91,13 @@ final class FloorNight {
             step(PARQUET);
             List<Path> files = new ArrayList<>();
             for (SqlModel mart : catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS).toList()) {
-                Path file = marts.resolve(mart.name() + ".parquet");
-                Db.execute(db, "COPY " + mart.name() + " TO " + Sql.literal(file) + " (FORMAT parquet, COMPRESSION zstd)");
+                // the published layout: marts/<table>/business_date=<d>/, the date the folder's, not in the file
+                Path file = ParquetChecksums.martsFile(folder, mart.name() + ".parquet", config.businessDate());
+                Files.createDirectories(file.getParent());
+                String select = Db.columnsOf(db, "SELECT * FROM " + mart.name()).contains(Publisher.PARTITION_COLUMN)
+                        ? "* EXCLUDE (" + Publisher.PARTITION_COLUMN + ")" : "*";
+                Db.execute(db, "COPY (SELECT " + select + " FROM " + mart.name() + ") TO " + Sql.literal(file)
+                        + " (FORMAT parquet, COMPRESSION zstd)");
                 files.add(file);
             }
             done(PARQUET);
@@ -101,9 +105,6 @@ final class FloorNight {
         }
     }
 
-    static Path martsFolder(Path folder, java.time.LocalDate businessDate) {
-        return folder.resolve("marts").resolve("business_date=" + businessDate);
-    }
 
     /**
      * The entity's file read with the contract's types: {@code _source} (the file name, as the

@@ -459,9 +459,9 @@ public final class IncrementalBench {
             }
         }
         Map<String, Long> qFull = ParquetChecksums.quarantineCounts(
-                ParquetChecksums.martsFolder(fullOut, options.lastDate()).resolve(QUARANTINE));
+                ParquetChecksums.martsFile(fullOut, QUARANTINE, options.lastDate()));
         Map<String, Long> qLast = ParquetChecksums.quarantineCounts(
-                ParquetChecksums.martsFolder(incOut, options.lastDate()).resolve(QUARANTINE));
+                ParquetChecksums.martsFile(incOut, QUARANTINE, options.lastDate()));
         boolean qSame = qFull.equals(qLast);
         return new IncrementalReport.Comparison(differing.isEmpty() && qSame && !identical.isEmpty(), identical,
                 differing, history, qFull, qLast, qSame);

@@ -22,9 +22,10 @@ public final class ParquetChecksums {
     private ParquetChecksums() {
     }
 
-    /** The folder a night's Parquet tables are published in. */
-    public static Path martsFolder(Path output, LocalDate businessDate) {
-        return output.resolve("marts").resolve("business_date=" + businessDate);
+    /** A night's published Parquet file of a table: {@code marts/<table>/business_date=<d>/<table>.parquet}. */
+    public static Path martsFile(Path output, String fileName, LocalDate businessDate) {
+        String table = fileName.substring(0, fileName.length() - ".parquet".length());
+        return output.resolve("marts").resolve(table).resolve("business_date=" + businessDate).resolve(fileName);
     }
 
     /** Table file name -> {@code <row count>:<md5 of the rows as text, sorted, newline-separated>}. */
@@ -65,9 +66,11 @@ public final class ParquetChecksums {
         return counts;
     }
 
+    /** The night's files of every table folder. */
     private static List<Path> files(Path output, LocalDate businessDate) throws IOException {
-        try (Stream<Path> list = Files.list(martsFolder(output, businessDate))) {
-            return list.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        try (Stream<Path> tables = Files.list(output.resolve("marts"))) {
+            return tables.map(t -> t.resolve("business_date=" + businessDate).resolve(t.getFileName() + ".parquet"))
+                    .filter(Files::isRegularFile).sorted().toList();
         }
     }
 }

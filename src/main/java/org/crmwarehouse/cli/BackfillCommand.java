@@ -10,6 +10,7 @@ import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.JobConfigLoader;
 import org.crmwarehouse.contract.Contract;
 import org.crmwarehouse.model.CustomerHistoryModel;
+import org.crmwarehouse.publish.Publisher;
 import org.crmwarehouse.orchestrate.GracefulStop;
 import org.crmwarehouse.orchestrate.NightlyLauncher;
 import org.crmwarehouse.orchestrate.WarehouseApplication;
@@ -132,7 +133,7 @@ final class BackfillCommand implements Callable<Integer> {
      */
     private void refuseEarlierThanPublishedHistory(JobConfig job, NightlyLauncher launcher) throws Exception {
         Object onEarlier = job.parameters().getOrDefault("value_history_on_earlier_date", "fail");
-        LocalDate published = CustomerHistoryModel.publishedNight(job.warehouseFile());
+        LocalDate published = CustomerHistoryModel.publishedNight(Publisher.lastPublished(job));
         if (published == null || !"fail".equals(onEarlier)) {
             return;
         }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Shows the quarantined rows of a published night: from the night's Parquet file
- * ({@code marts/business_date=<d>/quarantine.parquet}), or from the warehouse when no date is given
+ * ({@code marts/quarantine/business_date=<d>/quarantine.parquet}), or from the warehouse when no date is given
  * or the date is the one the warehouse holds (the latest published).
  */
 @Command(name = "quarantine", description = "Show the rows quarantined on a published night (read-only).")
@@ -51,7 +51,7 @@ final class QuarantineCommand implements Callable<Integer> {
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
         Path warehouse = job.warehouseFile();
         LocalDate published = Files.exists(warehouse) ? publishedDate(warehouse) : null;
-        Path parquet = date == null ? null : job.martsFolder(date).resolve(Publisher.QUARANTINE_TABLE + ".parquet");
+        Path parquet = date == null ? null : job.martsFile(Publisher.QUARANTINE_TABLE, date);
         if (date == null || (date.equals(published) && !Files.exists(parquet))) {
             if (published == null) {
                 throw new IllegalStateException("no published warehouse at " + warehouse + ": run the job first");
@@ -64,7 +64,8 @@ final class QuarantineCommand implements Callable<Integer> {
                 throw new IllegalStateException("nothing published for " + date + ": no " + parquet);
             }
             try (Connection db = Db.inMemory()) {
-                print(db, "read_parquet(" + Sql.literal(parquet) + ")");
+                // business_date is the folder's (the Hive partition column), not in the file
+                print(db, "read_parquet(" + Sql.literal(parquet) + ", hive_partitioning = true)");
             }
         }
         return 0;

@@ -125,8 +125,22 @@ public record JobConfig(
         return output.resolve("snapshots");
     }
 
-    public Path martsFolder(LocalDate date) {
-        return output.resolve("marts").resolve("business_date=" + date);
+    /** The Parquet marts: {@code <table>/business_date=<date>/<table>.parquet}, one folder per table. */
+    public Path martsFolder() {
+        return output.resolve("marts");
+    }
+
+    /** A night's published Parquet file of a table (the quarantine included). */
+    public Path martsFile(String table, LocalDate date) {
+        return martsFolder().resolve(table).resolve(datePartition(date)).resolve(table + ".parquet");
+    }
+
+    /** The start of a Hive-style date folder name: {@code business_date=}. */
+    public static final String PARTITION_PREFIX = "business_date=";
+
+    /** A night's Hive-style folder name, {@code business_date=YYYY-MM-DD}. */
+    public static String datePartition(LocalDate date) {
+        return PARTITION_PREFIX + date;
     }
 
     public Path reportFolder(LocalDate date) {

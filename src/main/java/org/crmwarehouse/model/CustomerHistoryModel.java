@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * current row), kept night by night.
  *
  * <p>The work database is rebuilt from the inputs every night, so yesterday's history is not in it:
- * it is read from the job's published warehouse file ({@code run_parameters.published_warehouse},
- * attached read-only; absent on the first night, or when the file has no history yet). It is first
+ * it is read from the snapshot of the night last published ({@code run_parameters.published_warehouse},
+ * see Publisher.lastPublished; attached read-only; absent on the first night, or when the file has
+ * no history yet), never from the live {@code warehouse.duckdb}, which a reader may hold open
+ * read-write. It is first
  * rewound to the state before business_date: rows that started on or after business_date are
  * dropped and rows closed on or after it are reopened. Rerunning a night therefore replaces what
  * an earlier attempt of the same night wrote. Tonight's state (mart_customer_lifecycle, with
@@ -123,7 +125,7 @@ public final class CustomerHistoryModel implements JavaModel {
     /** Copies the published history into PREVIOUS, rewound to the state before businessDate. */
     private static void readPrevious(Connection db, Path file, LocalDate businessDate, String onEarlierDate)
             throws SQLException {
-        Db.execute(db, "ATTACH " + Sql.literal(file) + " AS " + ATTACHED + " (READ_ONLY)");
+        Path copy = attach(db, file);
         try {
             boolean hasHistory = Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
                     + Sql.literal(ATTACHED) + " AND schema_name = 'main' AND table_name = " + Sql.literal(NAME)) > 0;
@@ -150,6 +152,7 @@ public final class CustomerHistoryModel implements JavaModel {
                     Db.queryLong(db, "SELECT count(*) FROM " + PREVIOUS), last, file);
         } finally {
             Db.execute(db, "DETACH " + ATTACHED);
+            deleteCopy(copy);
         }
     }
 
@@ -158,16 +161,55 @@ public final class CustomerHistoryModel implements JavaModel {
      * published warehouse or it holds no history: a night before it cannot carry the history
      * forward (backfill checks this before it starts).
      */
-    public static LocalDate publishedNight(java.nio.file.Path warehouse) throws SQLException {
-        if (!java.nio.file.Files.isRegularFile(warehouse)) {
+    public static LocalDate publishedNight(Path warehouse) throws SQLException {
+        if (warehouse == null || !Files.isRegularFile(warehouse)) {
             return null;
         }
+        Path copy = null;
         try (Connection db = Db.inMemory()) {
-            Db.execute(db, "ATTACH " + Sql.literal(warehouse.toAbsolutePath().toString()) + " AS " + ATTACHED
-                    + " (READ_ONLY)");
+            copy = attach(db, warehouse.toAbsolutePath());
             boolean hasHistory = Db.queryLong(db, "SELECT count(*) FROM duckdb_tables() WHERE database_name = "
                     + Sql.literal(ATTACHED) + " AND schema_name = 'main' AND table_name = " + Sql.literal(NAME)) > 0;
             return hasHistory ? lastNight(db) : null;
+        } finally {
+            deleteCopy(copy);
+        }
+    }
+
+    /**
+     * Attaches the file read-only. A process holding it open read-write (someone opened a
+     * snapshot in DBeaver) makes DuckDB refuse even that: then a private copy is attached (the
+     * copy reads the bytes, which no lock stops); returns that copy, for the caller to delete after
+     * DETACH, or null.
+     */
+    private static Path attach(Connection db, Path file) throws SQLException {
+        try {
+            Db.execute(db, "ATTACH " + Sql.literal(file.toString()) + " AS " + ATTACHED + " (READ_ONLY)");
+            return null;
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("Could not set lock")) {
+                throw e;
+            }
+            try {
+                Path copy = Files.createTempFile("carried-", ".duckdb");
+                Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                log.warn("[transform] {}: {} is locked by another process; reading a copy", NAME, file);
+                Db.execute(db, "ATTACH " + Sql.literal(copy.toString()) + " AS " + ATTACHED + " (READ_ONLY)");
+                return copy;
+            } catch (java.io.IOException io) {
+                e.addSuppressed(io);
+                throw e;
+            }
+        }
+    }
+
+    private static void deleteCopy(Path copy) {
+        if (copy != null) {
+            try {
+                Files.deleteIfExists(copy);
+            } catch (java.io.IOException e) {
+                log.warn("[transform] could not delete the copy {}: {}", copy, e.toString());
+            }
         }
     }
 

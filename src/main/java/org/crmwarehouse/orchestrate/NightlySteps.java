@@ -55,8 +55,9 @@ public final class NightlySteps {
     public void transform(RunContext run) throws Exception {
         try (Connection db = Db.open(run.workDatabase())) {
             IncrementalValidation.attachStateReadOnly(db, run.config());
+            // the night's carried state comes from the last snapshot: readers may lock warehouse.duckdb
             new ModelRunner(run.catalog()).run(db, run.businessDate(), run.config().parameters(),
-                    run.config().warehouseFile(), run.commandLineParameters());
+                    Publisher.lastPublished(run.config()), run.commandLineParameters());
         }
     }
 
@@ -64,6 +65,12 @@ public final class NightlySteps {
         try (Connection db = Db.open(run.workDatabase())) {
             new Publisher().publish(db, run.config(), run.businessDate(), run.catalog(), executionId);
         }
+    }
+
+    /** The night's Parquet folders, one per table: {@code <output>/marts/*&#47;business_date=<date>}. */
+    private static String parquetGlob(RunContext run) {
+        return run.config().martsFolder().resolve("*")
+                .resolve(org.crmwarehouse.config.JobConfig.datePartition(run.businessDate())).toString();
     }
 
     /** Writes the run report and returns its readable summary. */
@@ -106,8 +113,7 @@ public final class NightlySteps {
             report = new RunReport(run.config().name(), run.config().file().toString(), run.businessDate().toString(),
                     execution.getId(), stepTimes(execution), sources, quarantine, carried, tables, reconciled,
                     new RunReport.Outputs(run.config().warehouseFile().toString(),
-                            run.config().martsFolder(run.businessDate()) + "/", jsonFile.toString(), textFile.toString(),
-                            morningReport),
+                            parquetGlob(run) + "/", jsonFile.toString(), textFile.toString(), morningReport),
                     unknownColumns(db), setAside, NightWarnings.read(db), parameters(db), modelVersions(db));
             RunReportWriter writer = new RunReportWriter();
             writer.write(report, jsonFile, textFile);

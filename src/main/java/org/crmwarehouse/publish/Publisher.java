@@ -34,8 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The publish step. Writes the night's mart tables as Parquet under
- * {@code marts/business_date=<date>/} and the warehouse DuckDB file (staging and mart tables,
+ * The publish step. Writes the night's mart tables (and the quarantine) as Parquet, one folder per
+ * table and a Hive-style folder per night, {@code marts/<table>/business_date=<date>/<table>.parquet},
+ * so one glob or one Spark/Trino table per mart covers every kept night with business_date as a
+ * column (the partition column is not repeated inside the file, as Spark and Trino expect: a
+ * table's own business_date column, always the night's date, is left out of its file and
+ * comes back from the folder name); and the warehouse DuckDB file (staging and mart tables,
  * quarantine, with table and column comments from the data dictionary). Rows are written sorted
  * (on each table's unique key, see {@link #orderBy}), so the same input gives the same files.
  *
@@ -43,11 +47,12 @@ import org.slf4j.LoggerFactory;
  * {@code marts/}, so no glob over the published tree ever sees a partial or temporary file. Then
  * it is switched in by renames on the same file system:
  * <ol>
- *   <li>the current state is kept aside (hard links, so free: the date's Parquet files and
- *       {@code warehouse.duckdb}), and a journal saying what is being switched is written;</li>
- *   <li>Parquet: a new date's folder appears whole by one rename of the staged folder; a rerun of
- *       a date replaces its files one atomic rename each, so the folder and each file are always
- *       there, old or new, never missing or partial;</li>
+ *   <li>the current state is kept aside (hard links, so free: the date's Parquet files of every
+ *       table and {@code warehouse.duckdb}), and a journal saying what is being switched is written;</li>
+ *   <li>Parquet, table by table: a new date's folder of a table appears whole by one rename of
+ *       the staged folder; a rerun of a date replaces the table's file by one atomic rename, so
+ *       the folder and the file are always there, old or new, never missing or partial; the
+ *       date folder of a table no longer published is moved out whole;</li>
  *   <li>{@code warehouse.duckdb} is replaced by one atomic rename;</li>
  *   <li>the snapshot copy is renamed into {@code snapshots/}, and deleting the journal commits
  *       the night.</li>
@@ -59,17 +64,20 @@ import org.slf4j.LoggerFactory;
  * listed would fail that reader) and otherwise drops the staging; the restart of the night
  * then publishes it again. The remaining window, stated honestly: between steps 2 and 3 (two
  * renames, microseconds apart, or a rollback's the same renames in reverse) a reader can see
- * the new night's Parquet with the previous warehouse, and during a rerun's step 2 a reader
- * that reads several of the date's files can get some old and some new ones. A reader that
+ * the new night's Parquet with the previous warehouse, and during step 2 a reader that reads
+ * several tables can get some of the new night and some of the old (or none yet, for a new date). A reader that
  * must match the two checks {@code warehouse_info.business_date}.
  *
  * <p>Snapshots: each night's warehouse file is kept as
  * {@code snapshots/<business_date>-<execution>.duckdb}, a copy of {@code warehouse.duckdb}
  * (a file of its own, so a writer through one cannot change the other). Only the newest
  * snapshot of a business date is kept, and only the {@code keep_snapshots} latest business
- * dates (default 7; the night just published always stays). The Parquet folders
- * {@code marts/business_date=<d>/} are one per date and are all kept: they are the marts'
- * history, small, and whoever consumes them decides how long to keep them.
+ * dates (default 7; the night just published always stays). The Parquet date folders
+ * {@code marts/<table>/business_date=<d>/} are pruned with them: the dates kept are the dates
+ * of the snapshots kept (each folder is moved out whole, then deleted).
+ *
+ * <p>An output folder of an earlier version ({@code marts/business_date=<d>/<table>.parquet}) is
+ * moved to this layout by {@link #recover}, file by file (renames), on the first night.
  */
 public final class Publisher {
     private static final Logger log = LoggerFactory.getLogger(Publisher.class);
@@ -80,6 +88,8 @@ public final class Publisher {
 
     /** The staging folder, inside the output folder (same file system, so renames are atomic). */
     static final String STAGING = ".publishing";
+    /** The Hive partition column of the Parquet marts: the folder name, not a column in the files. */
+    public static final String PARTITION_COLUMN = "business_date";
     private static final String JOURNAL = "journal.properties";
 
     public record Published(Path warehouse, Path snapshot, Path martsFolder, List<String> tables,
@@ -102,7 +112,7 @@ public final class Publisher {
         List<String> parquet;
         List<String> tables;
         try {
-            parquet = stageParquet(work, catalog, stage.resolve("marts"));
+            parquet = stageParquet(work, catalog, stage.resolve("marts"), date);
             PublishHooks.reached("parquet-staged");
             tables = stageWarehouse(work, config, date, catalog, stage.resolve("warehouse.duckdb"));
             PublishHooks.reached("warehouse-staged");
@@ -118,28 +128,91 @@ public final class Publisher {
         switchIn(config, date, stage, snapshot);
         PublishHooks.reached("committed");
         pruneSnapshots(config.snapshotsFolder(), snapshot, config.keepSnapshots());
+        pruneParquet(config);
         if (config.publishPostgres() != null) { // after the night is committed here: see PostgresPublisher
             new PostgresPublisher(config.publishPostgres()).publish(work, PostgresPublisher.tables(config, date, catalog),
                     config.workFolder(date).resolve("postgres-publish"));
         }
         log.info("[publish] {} Parquet files in {}, {} tables in {} (snapshot {})", parquet.size(),
-                config.martsFolder(date), tables.size(), config.warehouseFile(), snapshot.getFileName());
-        return new Published(config.warehouseFile(), snapshot, config.martsFolder(date), tables, parquet);
+                config.martsFolder().resolve("*").resolve(JobConfig.datePartition(date)), tables.size(),
+                config.warehouseFile(), snapshot.getFileName());
+        return new Published(config.warehouseFile(), snapshot, config.martsFolder(), tables, parquet);
     }
 
-    private List<String> stageParquet(Connection work, ModelCatalog catalog, Path folder)
+    /**
+     * The warehouse file the night carries state from (dim_customer_history): the snapshot of the
+     * night last published, never the live {@code warehouse.duckdb}, which readers may hold open
+     * read-write (DuckDB then refuses any other process the file, even read-only). The snapshot
+     * is a byte copy of what was published, a file the night alone writes. The last published is
+     * the one of the highest job execution (execution ids only grow in a repository; the ledger
+     * refuses a reset one), the newest file among equal ones. Null before the first night; an
+     * output folder of a version without snapshots gives its {@code warehouse.duckdb}, once.
+     */
+    public static Path lastPublished(JobConfig config) throws IOException {
+        Path folder = config.snapshotsFolder();
+        Path newest = null;
+        long newestExecution = -1;
+        java.nio.file.attribute.FileTime newestTime = null;
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> list = Files.list(folder)) {
+                for (Path p : list.sorted().toList()) {
+                    Matcher m = SNAPSHOT.matcher(p.getFileName().toString());
+                    if (!m.matches()) {
+                        continue;
+                    }
+                    long execution = Long.parseLong(m.group(2));
+                    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(p);
+                    if (newest == null || execution > newestExecution
+                            || execution == newestExecution && time.compareTo(newestTime) > 0) {
+                        newest = p;
+                        newestExecution = execution;
+                        newestTime = time;
+                    }
+                }
+            }
+        }
+        if (newest == null && Files.isRegularFile(config.warehouseFile())) {
+            log.warn("[publish] no snapshot in {}: carrying state from {} (an output folder of an older version)",
+                    folder, config.warehouseFile());
+            return config.warehouseFile();
+        }
+        return newest;
+    }
+
+    /**
+     * Stages each table as {@code folder/<table>/<table>.parquet}. A table's business_date column
+     * is the partition column, so it is left out of the file; it must hold the night's date on
+     * every row (checked: otherwise the folder name would change the data).
+     */
+    private List<String> stageParquet(Connection work, ModelCatalog catalog, Path folder, LocalDate date)
             throws SQLException, IOException {
         Files.createDirectories(folder);
         Map<String, String> tables = new LinkedHashMap<>();
         catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS)
                 .forEach(m -> tables.put(m.name(), orderBy(m)));
         tables.put(QUARANTINE_TABLE, "ALL");
+        List<String> files = new ArrayList<>();
         for (Map.Entry<String, String> table : tables.entrySet()) {
-            Path file = folder.resolve(table.getKey() + ".parquet");
-            Db.execute(work, "COPY (SELECT * FROM " + table.getKey() + " ORDER BY " + table.getValue() + ") TO "
+            String name = table.getKey();
+            Path file = Files.createDirectories(folder.resolve(name)).resolve(name + ".parquet");
+            String select = "*";
+            if (Db.queryLong(work, "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database()"
+                    + " AND schema_name = 'main' AND table_name = " + Sql.literal(name) + " AND column_name = "
+                    + Sql.literal(PARTITION_COLUMN)) > 0) {
+                long other = Db.queryLong(work, "SELECT count(*) FROM " + name + " WHERE " + PARTITION_COLUMN
+                        + " IS DISTINCT FROM DATE " + Sql.literal(date.toString()));
+                if (other > 0) {
+                    throw new IllegalStateException(name + " has " + other + " rows whose " + PARTITION_COLUMN
+                            + " is not the night's " + date + ": its Parquet folder business_date=" + date
+                            + " would misdate them");
+                }
+                select = "* EXCLUDE (" + PARTITION_COLUMN + ")";
+            }
+            Db.execute(work, "COPY (SELECT " + select + " FROM " + name + " ORDER BY " + table.getValue() + ") TO "
                     + Sql.literal(file) + " (FORMAT parquet, COMPRESSION zstd)");
+            files.add(name + "/" + name + ".parquet");
         }
-        return tables.keySet().stream().map(t -> t + ".parquet").toList();
+        return files;
     }
 
     private List<String> stageWarehouse(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
@@ -165,49 +238,36 @@ public final class Publisher {
 
     /** Steps 1-4 of the class comment; on failure, rolls back what was switched and rethrows. */
     private void switchIn(JobConfig config, LocalDate date, Path stage, Path snapshot) throws IOException {
-        Path target = config.martsFolder(date);
+        Path marts = config.martsFolder();
         Path warehouse = config.warehouseFile();
         Path previous = Files.createDirectories(stage.resolve("previous/marts"));
-        List<String> previousFiles = Files.isDirectory(target) ? fileNames(target) : null;
-        if (previousFiles != null) {
-            for (String f : previousFiles) {
-                linkOrCopy(target.resolve(f), previous.resolve(f));
+        String partition = JobConfig.datePartition(date);
+        Properties journal = new Properties();
+        journal.setProperty("partition", partition);
+        List<String> tables = fileNames(stage.resolve("marts"));
+        journal.setProperty("tables", String.join("/", tables));
+        for (String table : tableFolders(marts)) {
+            Path target = marts.resolve(table).resolve(partition);
+            if (Files.isDirectory(target)) {
+                List<String> files = fileNames(target);
+                Files.createDirectories(previous.resolve(table));
+                for (String f : files) {
+                    linkOrCopy(target.resolve(f), previous.resolve(table).resolve(f));
+                }
+                journal.setProperty("previous." + table, String.join("/", files));
             }
         }
         boolean hadWarehouse = Files.exists(warehouse);
         if (hadWarehouse) {
             linkOrCopy(warehouse, stage.resolve("previous/warehouse.duckdb"));
         }
-        Properties journal = new Properties();
-        journal.setProperty("marts_folder", config.output().relativize(target).toString());
-        journal.setProperty("new_folder", String.valueOf(previousFiles == null));
-        journal.setProperty("previous_files", previousFiles == null ? "" : String.join("/", previousFiles));
-        journal.setProperty("new_files", String.join("/", fileNames(stage.resolve("marts"))));
         journal.setProperty("had_warehouse", String.valueOf(hadWarehouse));
         journal.setProperty("snapshot", config.output().relativize(snapshot).toString());
         journal.setProperty("snapshot_existed", String.valueOf(Files.exists(snapshot)));
         writeJournal(stage, journal);
         try {
             PublishHooks.reached("journal-written");
-            Path staged = stage.resolve("marts");
-            if (previousFiles == null) {
-                Files.createDirectories(target.getParent());
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                List<String> files = fileNames(staged);
-                for (int i = 0; i < files.size(); i++) {
-                    Files.move(staged.resolve(files.get(i)), target.resolve(files.get(i)),
-                            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    if (i == 0) {
-                        PublishHooks.reached("parquet-half-switched");
-                    }
-                }
-                for (String old : previousFiles) {
-                    if (!files.contains(old)) {
-                        Files.deleteIfExists(target.resolve(old)); // a table no longer published
-                    }
-                }
-            }
+            switchParquet(config, stage, journal);
             PublishHooks.reached("parquet-switched");
             Files.move(stage.resolve("warehouse.duckdb"), warehouse, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
@@ -230,11 +290,58 @@ public final class Publisher {
     }
 
     /**
+     * Step 2, table by table: a table's new date folder appears whole by one rename, a rerun's
+     * file replaces the old one by one rename, the date folder of a table no longer published is
+     * moved out whole. Idempotent (what is already switched is skipped), so {@link #recover} uses
+     * it to finish a switch a kill interrupted.
+     */
+    private static void switchParquet(JobConfig config, Path stage, Properties journal) throws IOException {
+        Path marts = config.martsFolder();
+        String partition = journal.getProperty("partition");
+        List<String> tables = names(journal.getProperty("tables"));
+        for (int i = 0; i < tables.size(); i++) {
+            String table = tables.get(i);
+            Path staged = stage.resolve("marts").resolve(table);
+            Path target = marts.resolve(table).resolve(partition);
+            if (Files.isDirectory(staged)) {
+                if (!Files.exists(target)) {
+                    Files.createDirectories(target.getParent());
+                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    for (String f : fileNames(staged)) {
+                        Files.move(staged.resolve(f), target.resolve(f), StandardCopyOption.ATOMIC_MOVE,
+                                StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.delete(staged);
+                }
+            }
+            for (String f : Files.isDirectory(target) ? fileNames(target) : List.<String>of()) {
+                if (!f.equals(table + ".parquet")) {
+                    Files.delete(target.resolve(f)); // a file of an earlier version's naming
+                }
+            }
+            if (i == 0) {
+                PublishHooks.reached("parquet-half-switched");
+            }
+        }
+        for (String table : previousTables(journal)) {
+            Path target = marts.resolve(table).resolve(partition);
+            if (!tables.contains(table) && Files.exists(target)) { // a table no longer published
+                Path dropped = stage.resolve("dropped").resolve(table);
+                Files.createDirectories(dropped.getParent());
+                deleteRecursively(dropped);
+                Files.move(target, dropped, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /**
      * Repairs what a publish killed while switching left (its journal is still in the staging
      * folder), then removes the staging folder. If the switch had begun (some Parquet file
      * renamed in), it is finished: the staged night is complete and passed its data tests, and
      * taking back a folder a reader may have just listed would fail that reader; the restart of
      * the night publishes the same content again. If it had not begun, nothing visible changed.
+     * Then an output folder in the layout of earlier versions is moved to the per-table layout.
      * Idempotent, so a kill during recovery is repaired by the next. Call it, holding the output
      * lock, before anything else writes to or reads from the output folder in a run.
      */
@@ -243,47 +350,48 @@ public final class Publisher {
         Path stage = output.resolve(STAGING);
         Path journalFile = stage.resolve(JOURNAL);
         removeOldStaging(output);
-        if (!Files.exists(journalFile)) {
-            deleteRecursively(stage);
-            return;
+        if (Files.exists(journalFile)) {
+            Properties journal = new Properties();
+            try (var in = Files.newBufferedReader(journalFile)) {
+                journal.load(in);
+            }
+            if (journal.getProperty("partition") == null) {
+                throw new IllegalStateException(journalFile + " was left by a publish of an earlier version that was"
+                        + " killed; this version cannot finish it. Delete " + stage + " and run the same night again"
+                        + " (its restart publishes it whole)");
+            }
+            finishOrRollBack(config, stage, journal);
         }
-        Properties journal = new Properties();
-        try (var in = Files.newBufferedReader(journalFile)) {
-            journal.load(in);
-        }
-        Path target = output.resolve(journal.getProperty("marts_folder"));
+        migrateDateFirstLayout(config);
+        deleteRecursively(stage);
+    }
+
+    private static void finishOrRollBack(JobConfig config, Path stage, Properties journal) throws IOException {
         Path staged = stage.resolve("marts");
-        List<String> newFiles = List.of(journal.getProperty("new_files").split("/"));
-        boolean begun = !Files.isDirectory(staged) || fileNames(staged).size() < newFiles.size();
+        boolean begun = false;
+        for (String table : names(journal.getProperty("tables"))) {
+            begun |= !Files.exists(staged.resolve(table).resolve(table + ".parquet"));
+        }
         if (!begun || Boolean.parseBoolean(journal.getProperty("rolling_back"))) {
-            log.warn("[publish] an earlier publish of {} was killed before switching: nothing to repair", target);
+            log.warn("[publish] an earlier publish of {} was killed before switching: nothing to repair",
+                    journal.getProperty("partition"));
             rollBack(config, stage, journal);
             return;
         }
-        log.warn("[publish] an earlier publish of {} was killed while switching; finishing the switch", target);
-        if (Files.isDirectory(staged)) {
-            for (String f : fileNames(staged)) {
-                Files.move(staged.resolve(f), target.resolve(f), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        for (String f : fileNames(target)) {
-            if (!newFiles.contains(f)) {
-                Files.delete(target.resolve(f));
-            }
-        }
+        log.warn("[publish] an earlier publish of {} was killed while switching; finishing the switch",
+                journal.getProperty("partition"));
+        switchParquet(config, stage, journal);
         if (Files.exists(stage.resolve("warehouse.duckdb"))) {
             Files.move(stage.resolve("warehouse.duckdb"), config.warehouseFile(), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         }
         if (Files.exists(stage.resolve("snapshot.duckdb"))) {
-            Path snapshot = output.resolve(journal.getProperty("snapshot"));
+            Path snapshot = config.output().resolve(journal.getProperty("snapshot"));
             Files.createDirectories(snapshot.getParent());
             Files.move(stage.resolve("snapshot.duckdb"), snapshot, StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.delete(journalFile);
-        deleteRecursively(stage);
+        Files.delete(stage.resolve(JOURNAL));
     }
 
     /**
@@ -292,30 +400,44 @@ public final class Publisher {
      */
     private static void rollBack(JobConfig config, Path stage, Properties journal) throws IOException {
         Path output = config.output();
-        Path target = output.resolve(journal.getProperty("marts_folder"));
-        log.warn("[publish] putting back the night before the failed publish of {}", target);
+        Path marts = config.martsFolder();
+        String partition = journal.getProperty("partition");
+        log.warn("[publish] putting back the night before the failed publish of {}", partition);
         journal.setProperty("rolling_back", "true"); // a kill from here on: recover goes on rolling back
         writeJournal(stage, journal);
         Path previous = stage.resolve("previous/marts");
-        if (Boolean.parseBoolean(journal.getProperty("new_folder"))) {
-            if (Files.exists(target)) {
-                Path discard = stage.resolve("discard");
+        List<String> previousTables = previousTables(journal);
+        for (String table : names(journal.getProperty("tables"))) {
+            Path target = marts.resolve(table).resolve(partition);
+            if (previousTables.contains(table)) {
+                List<String> previousFiles = names(journal.getProperty("previous." + table));
+                for (String f : previousFiles) {
+                    if (Files.exists(previous.resolve(table).resolve(f))) {
+                        Files.move(previous.resolve(table).resolve(f), target.resolve(f),
+                                StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                for (String f : fileNames(target)) {
+                    if (!previousFiles.contains(f)) {
+                        Files.delete(target.resolve(f));
+                    }
+                }
+            } else if (Files.exists(target)) {
+                Path discard = stage.resolve("discard").resolve(table);
+                Files.createDirectories(discard.getParent());
                 deleteRecursively(discard);
                 Files.move(target, discard, StandardCopyOption.ATOMIC_MOVE); // disappears whole
-            }
-        } else {
-            List<String> previousFiles = journal.getProperty("previous_files").isEmpty() ? List.of()
-                    : List.of(journal.getProperty("previous_files").split("/"));
-            for (String f : previousFiles) {
-                if (Files.exists(previous.resolve(f))) {
-                    Files.move(previous.resolve(f), target.resolve(f), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
+                try (Stream<Path> left = Files.list(target.getParent())) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(target.getParent()); // a table first published by the failed night
+                    }
                 }
             }
-            for (String f : fileNames(target)) {
-                if (!previousFiles.contains(f)) {
-                    Files.delete(target.resolve(f)); // a table the failed night added
-                }
+        }
+        for (String table : previousTables) {
+            Path target = marts.resolve(table).resolve(partition);
+            if (!Files.exists(target) && Files.isDirectory(previous.resolve(table))) {
+                Files.move(previous.resolve(table), target, StandardCopyOption.ATOMIC_MOVE); // a dropped table back
             }
         }
         Path warehouse = config.warehouseFile();
@@ -333,6 +455,115 @@ public final class Publisher {
         }
         Files.deleteIfExists(stage.resolve(JOURNAL));
         deleteRecursively(stage);
+    }
+
+    /**
+     * Moves an output folder of the layout before issue 17 ({@code marts/business_date=<d>/<table>.parquet},
+     * every table of a night side by side) to {@code marts/<table>/business_date=<d>/<table>.parquet}.
+     * A file holding a business_date column is rewritten without it (it is the partition column
+     * now); the others are moved by a rename. Each new file appears by a rename and the old one
+     * is deleted after it, so a kill leaves no file lost, and the next run carries on.
+     */
+    static void migrateDateFirstLayout(JobConfig config) throws IOException {
+        Path marts = config.martsFolder();
+        if (!Files.isDirectory(marts)) {
+            return;
+        }
+        List<String> old = fileNames(marts).stream().filter(n -> n.startsWith(JobConfig.PARTITION_PREFIX)).toList();
+        if (old.isEmpty()) {
+            return;
+        }
+        log.warn("[publish] moving {} night(s) of Parquet in {} to the per-table layout <table>/business_date=<date>/",
+                old.size(), marts);
+        Path work = Files.createDirectories(config.output().resolve(STAGING).resolve("migrate"));
+        try (Connection db = Db.inMemory()) {
+            for (String partition : old) {
+                Path folder = marts.resolve(partition);
+                for (String f : fileNames(folder)) {
+                    String table = f.endsWith(".parquet") ? f.substring(0, f.length() - ".parquet".length()) : null;
+                    Path from = folder.resolve(f);
+                    if (table == null) {
+                        Files.delete(from);
+                        continue;
+                    }
+                    Path to = marts.resolve(table).resolve(partition).resolve(f);
+                    if (!Files.exists(to)) {
+                        Files.createDirectories(to.getParent());
+                        boolean dated = Db.queryLong(db, "SELECT count(*) FROM parquet_schema(" + Sql.literal(from)
+                                + ") WHERE name = " + Sql.literal(PARTITION_COLUMN)) > 0;
+                        if (dated) {
+                            Path rewritten = work.resolve(f);
+                            Db.execute(db, "COPY (SELECT * EXCLUDE (" + PARTITION_COLUMN + ") FROM read_parquet("
+                                    + Sql.literal(from) + ", hive_partitioning = false)) TO " + Sql.literal(rewritten)
+                                    + " (FORMAT parquet, COMPRESSION zstd)");
+                            Files.move(rewritten, to, StandardCopyOption.ATOMIC_MOVE);
+                        } else {
+                            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+                        }
+                    }
+                    Files.deleteIfExists(from);
+                }
+                Files.delete(folder);
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not move the Parquet of " + marts + " to the per-table layout: "
+                    + e.getMessage(), e);
+        }
+        deleteRecursively(work);
+    }
+
+    /**
+     * Keeps the Parquet date folders of the nights whose snapshots are kept (see
+     * {@link #pruneSnapshots}); each other date folder is moved out of {@code marts/} whole, then
+     * deleted, so a reader sees a night whole or not at all.
+     */
+    static void pruneParquet(JobConfig config) throws IOException {
+        Path marts = config.martsFolder();
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        try (Stream<Path> list = Files.list(config.snapshotsFolder())) {
+            list.map(p -> SNAPSHOT.matcher(p.getFileName().toString())).filter(Matcher::matches)
+                    .forEach(m -> kept.add(JobConfig.PARTITION_PREFIX + m.group(1)));
+        }
+        Path bin = config.output().resolve(STAGING).resolve("pruned");
+        List<String> pruned = new ArrayList<>();
+        for (String table : tableFolders(marts)) {
+            for (String partition : fileNames(marts.resolve(table))) {
+                if (partition.startsWith(JobConfig.PARTITION_PREFIX) && !kept.contains(partition)) {
+                    Files.createDirectories(bin.resolve(table));
+                    Files.move(marts.resolve(table).resolve(partition), bin.resolve(table).resolve(partition),
+                            StandardCopyOption.ATOMIC_MOVE);
+                    pruned.add(table + "/" + partition);
+                }
+            }
+        }
+        deleteRecursively(bin);
+        if (!pruned.isEmpty()) {
+            log.info("[publish] pruned {} Parquet date folder(s) of the nights whose snapshots were pruned", pruned.size());
+        }
+    }
+
+    /** The per-table folders of {@code marts/} (its subfolders; none is hidden). */
+    private static List<String> tableFolders(Path marts) throws IOException {
+        if (!Files.isDirectory(marts)) {
+            return List.of();
+        }
+        List<String> tables = new ArrayList<>();
+        for (String name : fileNames(marts)) {
+            if (!name.startsWith(".") && !name.startsWith(JobConfig.PARTITION_PREFIX)
+                    && Files.isDirectory(marts.resolve(name))) {
+                tables.add(name);
+            }
+        }
+        return tables;
+    }
+
+    private static List<String> previousTables(Properties journal) {
+        return journal.stringPropertyNames().stream().filter(k -> k.startsWith("previous."))
+                .map(k -> k.substring("previous.".length())).sorted().toList();
+    }
+
+    private static List<String> names(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split("/"));
     }
 
     /**

@@ -40,8 +40,9 @@ public final class ModelRunner {
     }
 
     /**
-     * Builds every model. {@code publishedWarehouse} is the job's published warehouse file (the
-     * previous night's results; it may not exist yet), given to the models as
+     * Builds every model. {@code publishedWarehouse} is the snapshot of the job's last published
+     * night (its results; null or absent before the first night; never the live warehouse.duckdb,
+     * which readers may lock), given to the models as
      * {@code run_parameters.published_warehouse} for those that carry state from night to night
      * (dim_customer_history); null when there is no job (golden tests, the data dictionary).
      */

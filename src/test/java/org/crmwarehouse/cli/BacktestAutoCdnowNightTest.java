@@ -53,7 +53,7 @@ class BacktestAutoCdnowNightTest {
 
         Cli.Result night = Cli.run("run", "--config", job.toString());
         assertThat(night.exit()).as(night.err()).isZero();
-        assertThat(out.resolve("marts/business_date=1998-06-30/mart_model_backtest.parquet")).isRegularFile();
+        assertThat(out.resolve("marts/mart_model_backtest/business_date=1998-06-30/mart_model_backtest.parquet")).isRegularFile();
         try (Connection db = Db.openReadOnly(out.resolve("warehouse.duckdb"))) {
             Map<String, Map<String, Double>> fits = new HashMap<>();
             Map<String, Double> errors = new HashMap<>();

@@ -2,8 +2,12 @@ package org.crmwarehouse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.crmwarehouse.generate.DataGenerator;
 import org.crmwarehouse.generate.GeneratorOptions;
 import org.crmwarehouse.sql.Db;
@@ -36,6 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * every customer of night 1 has a row, and night 2 adds a row exactly for the customers whose
  * (tier, segment, state) differs from night 1 (or who are new). Then D is rerun (the history must
  * not change) and D-1 is run after D (refused: it would cut the history).
+ *
+ * <p>Issue 17 item 1, nothing a reader does can break the night: through the whole of night 2
+ * another process ({@link ReadWriteReader}) holds warehouse.duckdb open read-write (DBeaver's and
+ * the DuckDB CLI's default; DuckDB then locks the file against every other process, and before
+ * the history was read from the snapshot night 2 failed in transform with "Could not set lock on
+ * file"). Night 2 publishes; the reader's open connection still sees night 1 (it holds the
+ * replaced file); a new connection sees night 2.
  */
 class CustomerHistoryNightsTest {
     private static final LocalDate D = LocalDate.of(2026, 6, 30);
@@ -52,6 +64,7 @@ class CustomerHistoryNightsTest {
     static Cli.Result rerun;
     static List<List<String>> historyAfterRerun;
     static Cli.Result earlier;
+    static List<String> readerAnswers = new ArrayList<>();
 
     @BeforeAll
     static void runNights() throws Exception {
@@ -64,21 +77,56 @@ class CustomerHistoryNightsTest {
                 + "\nrepository: {url: \"jdbc:h2:file:" + tmp.resolve("repo").resolve("batch")
                 + ";AUTO_SERVER=TRUE\", user: sa}"));
         night1 = Cli.run("run", "--config", config.toString(), "--date", D1.toString());
-        night2 = Cli.run("run", "--config", config.toString(), "--date", D.toString());
+        night2 = nightWithReadWriteReader();
         historyAfterNight2 = history();
         rerun = Cli.run("run", "--config", config.toString(), "--date", D.toString());
         historyAfterRerun = history();
         earlier = Cli.run("run", "--config", config.toString(), "--date", D1.toString());
     }
 
+    /** Runs night 2 while a child process holds warehouse.duckdb open read-write; collects its answers. */
+    static Cli.Result nightWithReadWriteReader() throws Exception {
+        Process reader = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                ReadWriteReader.class.getName(), output.resolve("warehouse.duckdb").toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader answers = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                StandardCharsets.UTF_8)); PrintWriter ask = new PrintWriter(reader.getOutputStream(), true,
+                StandardCharsets.UTF_8)) {
+            readerAnswers.add(answers.readLine()); // opened before the night starts
+            Cli.Result night = Cli.run("run", "--config", config.toString(), "--date", D.toString());
+            readerAnswers.add(reader.isAlive() ? "alive" : "ended");
+            ask.println("query");
+            readerAnswers.add(answers.readLine());
+            ask.println("reconnect");
+            readerAnswers.add(answers.readLine());
+            ask.println("quit");
+            readerAnswers.add(reader.waitFor(30, TimeUnit.SECONDS) ? "quit " + reader.exitValue() : "hung");
+            return night;
+        } finally {
+            reader.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aReadWriteReaderHeldThroughNight2SeesTheNewNightAfterReconnecting() {
+        assertThat(night2.exit()).as(night2.err()).isZero();
+        assertThat(readerAnswers).containsExactly(
+                "night " + D1, // the reader opened night 1's warehouse read-write
+                "alive", // and held the connection through the whole of night 2
+                "night " + D1, // its open connection keeps the file it opened
+                "night " + D, // a new connection sees the night just published
+                "quit 0");
+    }
+
     /** customer_id -> [value_tier, rfm segment, lifecycle state] from a night's published Parquet. */
     static Map<String, List<String>> states(LocalDate night) throws SQLException {
-        Path marts = output.resolve("marts").resolve("business_date=" + night);
+        Path marts = output.resolve("marts");
         Map<String, List<String>> states = new TreeMap<>();
         try (Connection db = Db.inMemory()) {
-            Map<String, String> tiers = pairs(db, marts.resolve("mart_customer_value.parquet"), "value_tier");
-            Map<String, String> segments = pairs(db, marts.resolve("mart_customer_rfm.parquet"), "segment");
-            pairs(db, marts.resolve("mart_customer_lifecycle.parquet"), "lifecycle_state").forEach((id, state) -> {
+            Map<String, String> tiers = pairs(db, parquet(marts, "mart_customer_value", night), "value_tier");
+            Map<String, String> segments = pairs(db, parquet(marts, "mart_customer_rfm", night), "segment");
+            pairs(db, parquet(marts, "mart_customer_lifecycle", night), "lifecycle_state").forEach((id, state) -> {
                 List<String> s = new ArrayList<>();
                 s.add(tiers.get(id));
                 s.add(segments.get(id));
@@ -87,6 +135,10 @@ class CustomerHistoryNightsTest {
             });
         }
         return states;
+    }
+
+    static Path parquet(Path marts, String table, LocalDate night) {
+        return marts.resolve(table).resolve("business_date=" + night).resolve(table + ".parquet");
     }
 
     static Map<String, String> pairs(Connection db, Path parquet, String column) throws SQLException {

@@ -67,8 +67,8 @@ class QuarantineCommandTest {
                 + "nothing published: orders (orders.csv): 3 of 40 rows quarantined (7.5%) > reject_threshold 5% "
                 + "(job-wide); top reasons: NOT_ALLOWED order_type x3; e.g. line 3: \"O2,1,C1,2026-03-01 10:00:00,gift,");
         assertThat(night01.errLines().get(0)).contains(", line 11: \"O10,1,C1,").contains(", line 31: \"O30,1,C1,");
-        assertThat(tmp.resolve("out/marts/business_date=2026-04-01")).doesNotExist();
-        assertThat(tmp.resolve("out/marts/business_date=2026-03-31/quarantine.parquet")).exists();
+        assertThat(tmp.resolve("out/marts/quarantine/business_date=2026-04-01")).doesNotExist();
+        assertThat(tmp.resolve("out/marts/quarantine/business_date=2026-03-31/quarantine.parquet")).exists();
     }
 
     @Test
@@ -111,6 +111,6 @@ class QuarantineCommandTest {
         Cli.Result r = Cli.run("quarantine", "--config", config.toString(), "--date", "2026-04-01");
         assertThat(r.exit()).isNotZero();
         assertThat(r.errLines()).containsExactly("crm-warehouse: error: nothing published for 2026-04-01: no "
-                + tmp.resolve("out/marts/business_date=2026-04-01/quarantine.parquet"));
+                + tmp.resolve("out/marts/quarantine/business_date=2026-04-01/quarantine.parquet"));
     }
 }

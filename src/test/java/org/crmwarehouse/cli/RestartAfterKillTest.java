@@ -51,7 +51,8 @@ class RestartAfterKillTest {
         Cli.Result r = Cli.run("run", "--config", baseline.resolve("job.yaml").toString());
         assertThat(r.exit()).as(r.err()).isZero();
         baselineSums = NightlyEndToEndTest.checksums(baseline.resolve("out/warehouse.duckdb"));
-        baselineParquet = NightlyEndToEndTest.parquetBytes(baseline.resolve("out/marts/business_date=2026-03-31"));
+        baselineParquet = NightlyEndToEndTest.parquetBytes(
+                NightlyEndToEndTest.martsFiles(baseline.resolve("out"), "2026-03-31"));
         assertThat(baselineSums).containsKeys("mart_daily_sales", "stg_orders", "quarantine");
     }
 
@@ -116,7 +117,8 @@ class RestartAfterKillTest {
 
         Map<String, String> sums = NightlyEndToEndTest.checksums(dir.resolve("out/warehouse.duckdb"));
         assertThat(sums).as("per-table checksums (row count:md5) after a kill in " + step).isEqualTo(baselineSums);
-        Map<String, byte[]> parquet = NightlyEndToEndTest.parquetBytes(dir.resolve("out/marts/business_date=2026-03-31"));
+        Map<String, byte[]> parquet = NightlyEndToEndTest.parquetBytes(
+                NightlyEndToEndTest.martsFiles(dir.resolve("out"), "2026-03-31"));
         assertThat(parquet.keySet()).isEqualTo(baselineParquet.keySet());
         parquet.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(baselineParquet.get(name)));
         try (var snapshots = Files.list(dir.resolve("out/snapshots"))) {

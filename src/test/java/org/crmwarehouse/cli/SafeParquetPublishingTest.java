@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * during and after a publish, a failed publish leaves the previous night visible, and the
  * snapshot is not the live warehouse file under another name.
  *
- * <p>The readers run the README's glob, {@code read_parquet('<out>/marts/*&#47;mart_daily_sales.parquet',
+ * <p>The readers run the README's glob, {@code read_parquet('<out>/marts/mart_daily_sales/*&#47;*.parquet',
  * hive_partitioning = true)}, and open {@code warehouse.duckdb} read-only, in a loop in another
  * thread, and count every read that fails and every read where the folder of a date whose night
  * completed is missing. (The folder of a new date whose night was killed after its rename is
@@ -93,7 +93,7 @@ class SafeParquetPublishingTest {
         }
 
         private void loop() {
-            String glob = out.resolve("marts").toAbsolutePath() + "/*/mart_daily_sales.parquet";
+            String glob = out.resolve("marts").toAbsolutePath() + "/mart_daily_sales/*/*.parquet";
             while (!done.get()) {
                 if (!Files.exists(out.resolve("warehouse.duckdb"))) {
                     Thread.onSpinWait();
@@ -155,7 +155,7 @@ class SafeParquetPublishingTest {
         Map<String, BigDecimal> parquet = new TreeMap<>();
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:"); Statement s = db.createStatement();
                 ResultSet rs = s.executeQuery("SELECT CAST(business_date AS VARCHAR), sum(revenue) FROM read_parquet("
-                        + Sql.literal(out.resolve("marts").toAbsolutePath() + "/*/mart_daily_sales.parquet")
+                        + Sql.literal(out.resolve("marts").toAbsolutePath() + "/mart_daily_sales/*/*.parquet")
                         + ", hive_partitioning = true) GROUP BY 1")) {
             while (rs.next()) {
                 parquet.put(rs.getString(1), rs.getBigDecimal(2));
@@ -199,8 +199,13 @@ class SafeParquetPublishingTest {
             assertThat(readers.reads.get()).isGreaterThan(20);
             assertThat(readers.seen).containsExactly("2026-04-01", "2026-04-02", "2026-04-03");
         }
-        assertThat(names(out.resolve("marts"))).as("nothing hidden or temporary in marts/")
-                .containsExactly("business_date=2026-04-01", "business_date=2026-04-02", "business_date=2026-04-03");
+        assertThat(names(out.resolve("marts"))).as("nothing hidden or temporary in marts/: a folder per table")
+                .allMatch(n -> n.startsWith("mart_") || n.startsWith("dim_") || n.equals("quarantine"))
+                .contains("mart_daily_sales", "quarantine");
+        for (String table : names(out.resolve("marts"))) {
+            assertThat(names(out.resolve("marts").resolve(table))).as(table + ": nothing hidden or temporary")
+                    .containsExactly("business_date=2026-04-01", "business_date=2026-04-02", "business_date=2026-04-03");
+        }
         State s = state(out);
         assertThat(s.warehouseDate()).isEqualTo("2026-04-03");
         assertThat(s.warehouseRevenue()).isEqualByComparingTo(REVENUE.get(6));
@@ -240,7 +245,8 @@ class SafeParquetPublishingTest {
             int lines = (Integer) c[1];
             String point = (String) c[2];
             State before = state(out);
-            List<String> folders = names(out.resolve("marts"));
+            List<String> folders = names(out.resolve("marts/mart_daily_sales"));
+            List<String> tables = names(out.resolve("marts"));
             List<String> snapshots = names(out.resolve("snapshots"));
             System.setProperty(PublishHooks.FAIL_ENV, point);
             try {
@@ -251,7 +257,8 @@ class SafeParquetPublishingTest {
                 System.clearProperty(PublishHooks.FAIL_ENV);
             }
             assertThat(state(out)).as("after a failure at " + point + " publishing " + date).isEqualTo(before);
-            assertThat(names(out.resolve("marts"))).isEqualTo(folders);
+            assertThat(names(out.resolve("marts/mart_daily_sales"))).isEqualTo(folders);
+            assertThat(names(out.resolve("marts"))).isEqualTo(tables);
             assertThat(names(out.resolve("snapshots"))).isEqualTo(snapshots);
             assertThat(names(out)).doesNotContain(".publishing");
             // the restart publishes the night whole

@@ -119,14 +119,20 @@ class SafePublishingTest {
                 + new TreeMap<>(perNight));
         assertThat(perNight).as("every night was seen by some read").containsOnlyKeys(LINES.keySet());
 
-        // keep_snapshots: 2 -> the two latest nights; warehouse.duckdb is the latest; Parquet kept.
+        // keep_snapshots: 2 -> the two latest nights; warehouse.duckdb is the latest; the Parquet
+        // date folders are pruned with the snapshots (issue 17)
         try (Stream<Path> list = Files.list(tmp.resolve("out/snapshots"))) {
             assertThat(list.map(p -> p.getFileName().toString().substring(0, 10)).sorted().toList())
                     .containsExactly("2026-04-03", "2026-04-04");
         }
         assertThat(read(warehouse).businessDate()).isEqualTo("2026-04-04");
-        for (String date : LINES.keySet()) {
-            assertThat(tmp.resolve("out/marts/business_date=" + date + "/mart_daily_sales.parquet")).isRegularFile();
+        try (Stream<Path> list = Files.list(tmp.resolve("out/marts/mart_daily_sales"))) {
+            assertThat(list.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("business_date=2026-04-03", "business_date=2026-04-04");
+        }
+        for (String date : List.of("2026-04-03", "2026-04-04")) {
+            assertThat(tmp.resolve("out/marts/mart_daily_sales/business_date=" + date + "/mart_daily_sales.parquet"))
+                    .isRegularFile();
         }
     }
 

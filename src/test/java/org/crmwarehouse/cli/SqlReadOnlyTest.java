@@ -108,7 +108,7 @@ class SqlReadOnlyTest {
         assertThat(describe.out()).startsWith("column_name,");
 
         Cli.Result parquet = sql("select revenue, business_date from read_parquet('" + out
-                + "/marts/*/mart_daily_sales.parquet', hive_partitioning = true) where sales_date = '2026-03-01' "
+                + "/marts/mart_daily_sales/*/*.parquet', hive_partitioning = true) where sales_date = '2026-03-01' "
                 + "and channel = 'shop' and salesperson = 'S1'");
         assertThat(parquet.exit()).as(parquet.err()).isZero();
         assertThat(parquet.out().lines()).containsExactly("revenue,business_date", "345.00,2026-03-31");

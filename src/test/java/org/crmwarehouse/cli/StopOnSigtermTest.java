@@ -108,7 +108,7 @@ class StopOnSigtermTest {
         assertThat(night.output()).contains("[stop] SIGTERM: stopping after the running night, if any, finishes")
                 .contains("[publish] completed").contains("[report] completed");
         noStackTrace(night);
-        assertThat(tmp.resolve("run_once/out/marts/business_date=2026-03-31/mart_daily_sales.parquet")).exists();
+        assertThat(tmp.resolve("run_once/out/marts/mart_daily_sales/business_date=2026-03-31/mart_daily_sales.parquet")).exists();
         List<String> runs = statusLines("run_once");
         assertThat(runs).hasSize(1);
         assertThat(runs.get(0)).contains("2026-03-31").contains("COMPLETED");
@@ -132,7 +132,7 @@ class StopOnSigtermTest {
 
         resumesAtPublish("run_twice", Cli.run("run", "--config", tmp.resolve("run_twice/job.yaml").toString()),
                 "2026-03-31");
-        assertThat(tmp.resolve("run_twice/out/marts/business_date=2026-03-31/mart_daily_sales.parquet")).exists();
+        assertThat(tmp.resolve("run_twice/out/marts/mart_daily_sales/business_date=2026-03-31/mart_daily_sales.parquet")).exists();
         List<String> runs = statusLines("run_twice");
         assertThat(runs).hasSize(2);
         assertThat(runs.get(0)).contains("COMPLETED");
