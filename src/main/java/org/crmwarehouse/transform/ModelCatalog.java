@@ -63,13 +63,15 @@ public final class ModelCatalog {
                     docByPath.put(path, read(r));
                 }
             }
-            List<String> parameterFiles = new ArrayList<>();
+            // keyed by file like the models: a classpath can name one folder twice (a manifest-only
+            // jar's Class-Path, as surefire's, is scanned as well as the entries it adds)
+            Map<String, String> parameterFiles = new TreeMap<>();
             for (Resource r : resolver.getResources("classpath*:sql/parameters/*.yml")) {
-                parameterFiles.add(read(r));
+                parameterFiles.put(layerAndName(r), read(r));
             }
             List<JavaModel> javaModels = new ArrayList<>();
             ServiceLoader.load(JavaModel.class, ModelCatalog.class.getClassLoader()).forEach(javaModels::add);
-            return of(sqlByPath, docByPath, parameterFiles, contract, javaModels);
+            return of(sqlByPath, docByPath, new ArrayList<>(parameterFiles.values()), contract, javaModels);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the packaged SQL models", e);
         }

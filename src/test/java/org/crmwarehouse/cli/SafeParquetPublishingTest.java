@@ -200,7 +200,7 @@ class SafeParquetPublishingTest {
             assertThat(readers.seen).containsExactly("2026-04-01", "2026-04-02", "2026-04-03");
         }
         assertThat(names(out.resolve("marts"))).as("nothing hidden or temporary in marts/: a folder per table")
-                .allMatch(n -> n.startsWith("mart_") || n.startsWith("dim_") || n.equals("quarantine"))
+                .allMatch(n -> n.startsWith("mart_") || n.startsWith("dim_") || n.startsWith("warehouse_") || n.equals("quarantine"))
                 .contains("mart_daily_sales", "quarantine");
         for (String table : names(out.resolve("marts"))) {
             assertThat(names(out.resolve("marts").resolve(table))).as(table + ": nothing hidden or temporary")
