@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The expected rows are those of the runs the test makes: one FAILED attempt (orders.csv hidden),
  * then its restart COMPLETED.
  */
+@Tag("acceptance") // child-JVM nights (40-55 s): mvn -B test -Pacceptance (.ci/run runs it), to keep mvn -B test under 10 min
 class RepositoryLocationTest {
     @TempDir
     Path tmp;

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says what to do; doing it then works. Input: the golden daily_sales fixture, its orders with a
  * column beyond the contract ({@code colour}), which the run report lists.
  */
+@Tag("acceptance") // child-JVM nights (40-55 s): mvn -B test -Pacceptance (.ci/run runs it), to keep mvn -B test under 10 min
 class RepositorySafetyTest {
     @TempDir
     Path tmp;
