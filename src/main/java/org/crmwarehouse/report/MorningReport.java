@@ -257,13 +257,16 @@ public final class MorningReport {
     }
 
     /**
-     * The back-test (mart_model_backtest, built by another change): its rows as they are, with the
-     * pairs of actual and expected columns named so the page can chart them.
+     * The back-test (mart_model_backtest): per model the cumulative repeat purchases over the
+     * holdout, actual against expected (the chart), and the summary measures (total, mean absolute
+     * error per customer, spend) with the calibration-frequency rows (the table).
      */
     private Map<String, Object> backtest(Connection db, String table) throws SQLException {
-        List<Map<String, Object>> rows = rows(db, "SELECT * FROM " + table + " LIMIT 500");
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rows", rows);
+        out.put("cumulative", rows(db, "SELECT model, period, actual, predicted FROM " + table
+                + " WHERE measure = 'cumulative_repeat_purchases' ORDER BY model, period"));
+        out.put("rows", rows(db, "SELECT model, measure, bucket, customers, actual, predicted, error, note FROM " + table
+                + " WHERE measure <> 'cumulative_repeat_purchases' ORDER BY model, measure, bucket"));
         out.put("total", count(db, table));
         return out;
     }
