@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * customer created on each day, orders of customers created the same day, a return, a
  * self-reference to a customer of the day before, invoices, and a row quarantined on day 2.
  */
+@Tag("acceptance") // a backfill of as-of nights through the CLI (about 25 s): mvn -B test -Pacceptance
 class AsOfBackfillNightTest {
     private static final List<LocalDate> NIGHTS = List.of(LocalDate.of(2026, 4, 1), LocalDate.of(2026, 4, 2),
             LocalDate.of(2026, 4, 3));

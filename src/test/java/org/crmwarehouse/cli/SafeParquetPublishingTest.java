@@ -180,6 +180,7 @@ class SafeParquetPublishingTest {
 
     // issue 13, publish
     @Test
+    @Tag("acceptance") // six nights with readers in a loop (about 45 s): mvn -B test -Pacceptance, as the kill variant
     void readersOfTheReadmeGlobNeverFailWhileNightsArePublishedAndRerun() throws Exception {
         Path out = tmp.resolve("out");
         try (Readers readers = new Readers(out)) {
