@@ -61,6 +61,7 @@ final class FloorNight {
      */
     List<Path> run(Path folder) throws SQLException, IOException {
         Bench.deleteTree(folder);
+        Files.createDirectories(folder);
         try (Connection db = Db.open(folder.resolve("floor.duckdb"))) {
             step(LOAD);
             for (EntityContract entity : contract.entities()) {
@@ -71,8 +72,7 @@ final class FloorNight {
 
             step(MODELS);
             EngineDialect dialect = new EngineDialect();
-            new ModelRunner(catalog).writeParameters(db, config.businessDate(), config.parameters(), null);
-            dialect.defineFunctions(db);
+            new ModelRunner(catalog).prepare(db, config.businessDate(), config.parameters(), null, java.util.Set.of());
             List<SqlModel> models = catalog.models();
             long started = System.nanoTime();
             for (int i = 0; i < models.size(); i++) {

@@ -57,10 +57,7 @@ public final class ModelRunner {
      */
     public List<ModelAudit> run(Connection db, LocalDate businessDate, Map<String, Object> overrides,
             Path publishedWarehouse, Set<String> fromCommandLine) throws SQLException {
-        writeParameters(db, businessDate, overrides, publishedWarehouse);
-        writeProvenance(db, overrides, fromCommandLine);
-        NightWarnings.reset(db);
-        dialect.defineFunctions(db);
+        prepare(db, businessDate, overrides, publishedWarehouse, fromCommandLine);
         List<ModelAudit> audits = new ArrayList<>();
         List<SqlModel> models = catalog.models();
         long transformStarted = System.nanoTime();
@@ -102,6 +99,20 @@ public final class ModelRunner {
                     + ", " + a.rows() + ", " + a.millis() + ")");
         }
         return audits;
+    }
+
+    /**
+     * What the models read besides the data: run_parameters, the provenance tables behind
+     * warehouse_parameters and warehouse_models, an empty night_warnings, the engine seam's
+     * functions. {@link #run} calls it first; bench --floor calls it before building the same
+     * models its own way.
+     */
+    public void prepare(Connection db, LocalDate businessDate, Map<String, Object> overrides, Path publishedWarehouse,
+            Set<String> fromCommandLine) throws SQLException {
+        writeParameters(db, businessDate, overrides, publishedWarehouse);
+        writeProvenance(db, overrides, fromCommandLine);
+        NightWarnings.reset(db);
+        dialect.defineFunctions(db);
     }
 
     /**
