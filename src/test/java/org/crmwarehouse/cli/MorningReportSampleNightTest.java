@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("acceptance")
 class MorningReportSampleNightTest {
     static final Path SCREENSHOTS = Path.of("target/report-screenshots");
-    /** Every section of the sample night has rows, so every chart of the page is there. */
+    /** Every section of the sample night has rows (the back-test too), so every chart of the page is there. */
     static final List<String> CHARTS = List.of("funnel", "campaigns", "ads", "pareto", "rfm", "lifecycle", "tiers",
-            "migration", "cohorts", "survival", "churn", "aging", "reminders");
+            "migration", "cohorts", "survival", "churn", "aging", "reminders", "backtest");
 
     @TempDir
     static Path tmp;
