@@ -51,7 +51,8 @@ public final class BgNbdModel implements PurchaseCountModel {
         }
         PurchasePatternSet data = PurchasePatternSet.of(patterns);
         FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1, 1},
-                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
+                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]),
+                theta -> logLikelihoodGradient(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
         return new BgNbdModel(result.estimate("r"), result.estimate("alpha"), result.estimate("a"),
                 result.estimate("b"), timeUnit, result);
     }

@@ -57,7 +57,8 @@ public final class GammaGammaModel {
         double unit = patterns.stream().mapToDouble(s -> s.meanSpend() * s.customers()).sum() / customers;
         SpendPatternSet inUnits = SpendPatternSet.of(patterns, unit);
         FitResult fit = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1},
-                theta -> logLikelihood(inUnits, theta[0], theta[1], theta[2]), customers, patterns.size());
+                theta -> logLikelihood(inUnits, theta[0], theta[1], theta[2]),
+                theta -> logLikelihoodGradient(inUnits, theta[0], theta[1], theta[2]), customers, patterns.size());
         Map<String, Double> estimates = new LinkedHashMap<>(fit.estimates());
         estimates.computeIfPresent("gamma", (k, v) -> v * unit);
         Map<String, Double> standardErrors = new LinkedHashMap<>(fit.standardErrors());
