@@ -21,17 +21,9 @@ import org.apache.commons.numbers.gamma.LogGamma;
  * </pre>
  * since B(a+1, b+x) / B(a, b+x+1) = a/(b+x).
  */
-public final class ModifiedBgNbdModel implements PurchaseCountModel {
+public final class ModifiedBgNbdModel extends BetaGeometricPurchaseModel {
 
     public static final String NAME = "MBG/NBD";
-    private static final String[] PARAMETERS = {"r", "alpha", "a", "b"};
-
-    private final double r;
-    private final double alpha;
-    private final double a;
-    private final double b;
-    private final TimeUnit timeUnit;
-    private final FitResult fitResult;
 
     /** A model with given parameters, for predictions. */
     public ModifiedBgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit) {
@@ -39,16 +31,7 @@ public final class ModifiedBgNbdModel implements PurchaseCountModel {
     }
 
     private ModifiedBgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit, FitResult fitResult) {
-        if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {
-            throw new IllegalArgumentException("MBG/NBD parameters must be positive: r=" + r + ", alpha=" + alpha
-                    + ", a=" + a + ", b=" + b);
-        }
-        this.r = r;
-        this.alpha = alpha;
-        this.a = a;
-        this.b = b;
-        this.timeUnit = timeUnit;
-        this.fitResult = fitResult;
+        super(NAME, r, alpha, a, b, timeUnit, fitResult);
     }
 
     /**
@@ -57,20 +40,13 @@ public final class ModifiedBgNbdModel implements PurchaseCountModel {
      * @throws ModelFitException when there is nothing to fit or no trustworthy optimum
      */
     public static ModifiedBgNbdModel fit(List<PurchasePattern> patterns, TimeUnit timeUnit) {
-        if (patterns.isEmpty()) {
-            throw new ModelFitException(NAME, "no purchase patterns to fit", null);
-        }
-        PurchasePatternSet data = PurchasePatternSet.of(patterns);
-        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1, 1},
-                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]),
-                theta -> logLikelihoodGradient(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
-        return new ModifiedBgNbdModel(result.estimate("r"), result.estimate("alpha"), result.estimate("a"),
-                result.estimate("b"), timeUnit, result);
+        return fit(NAME, patterns, timeUnit, ModifiedBgNbdModel::logLikelihood, ModifiedBgNbdModel::logLikelihoodGradient,
+                ModifiedBgNbdModel::new);
     }
 
-    /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
-    public double logLikelihood(List<PurchasePattern> patterns) {
-        return logLikelihood(PurchasePatternSet.of(patterns), r, alpha, a, b);
+    @Override
+    Likelihood likelihood() {
+        return ModifiedBgNbdModel::logLikelihood;
     }
 
     /**
@@ -188,31 +164,5 @@ public final class ModifiedBgNbdModel implements PurchaseCountModel {
         double hypergeometric = GaussHypergeometric.value(r + x, b + x + 1, a + b + x, z);
         double bracket = 1 - Math.pow((alpha + age) / (alpha + age + t), r + x) * hypergeometric;
         return (a + b + x) / (a - 1) * bracket * probabilityAlive(pattern);
-    }
-
-    @Override
-    public TimeUnit timeUnit() {
-        return timeUnit;
-    }
-
-    @Override
-    public FitResult fitResult() {
-        return fitResult;
-    }
-
-    public double r() {
-        return r;
-    }
-
-    public double alpha() {
-        return alpha;
-    }
-
-    public double a() {
-        return a;
-    }
-
-    public double b() {
-        return b;
     }
 }
