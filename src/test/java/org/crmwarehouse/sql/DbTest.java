@@ -32,4 +32,29 @@ class DbTest {
             assertThat(list.map(p -> p.getFileName().toString())).containsExactly("out;drop table x;memory_limit=1KB");
         }
     }
+
+    /**
+     * Issue 18 item 5: without CRM_WAREHOUSE_DUCKDB_MEMORY the work database is capped at 8 GiB (this
+     * machine has more than 16 GiB; a smaller one gets half its memory) and spills beside its file.
+     */
+    @Test
+    void theWorkDatabaseHasAMemoryCapAndSpillsBesideItsFile() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv(Db.MEMORY_LIMIT_ENV) == null,
+                Db.MEMORY_LIMIT_ENV + " is set");
+        Path file = tmp.resolve("work").resolve("build.duckdb");
+        Files.createDirectories(file.getParent());
+        try (Connection db = Db.open(file)) {
+            long ram = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+            long expectedMiB = Math.min(8 * 1024, ram / 2 / (1024 * 1024));
+            // DuckDB reports the limit rounded in its own units, e.g. "8.0 GiB"
+            double reportedMiB = Db.queryLong(db, "SELECT CAST(round(value / 1048576) AS BIGINT) FROM (SELECT"
+                    + " CAST(regexp_extract(current_setting('memory_limit'), '([0-9.]+)', 1) AS DOUBLE) * CASE"
+                    + " regexp_extract(current_setting('memory_limit'), '([KMGT]i?B)', 1) WHEN 'GiB' THEN 1073741824"
+                    + " WHEN 'MiB' THEN 1048576 WHEN 'TiB' THEN 1099511627776 ELSE 1 END AS value)");
+            assertThat(reportedMiB).isCloseTo(expectedMiB, org.assertj.core.api.Assertions.within(0.01 * expectedMiB + 1));
+            assertThat(Db.queryStrings(db, "SELECT current_setting('temp_directory')"))
+                    .containsExactly(file.getParent().resolve(Db.TEMP_FOLDER).toString());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.crmwarehouse.model.clv;
 
 import java.util.List;
+import org.apache.commons.numbers.gamma.Digamma;
 import org.apache.commons.numbers.gamma.LogGamma;
 
 /**
@@ -9,17 +10,9 @@ import org.apache.commons.numbers.gamma.LogGamma;
  * Poisson rate lambda ~ Gamma(r, alpha); after each purchase the customer drops out with
  * probability p ~ Beta(a, b).
  */
-public final class BgNbdModel implements PurchaseCountModel {
+public final class BgNbdModel extends BetaGeometricPurchaseModel {
 
     public static final String NAME = "BG/NBD";
-    private static final String[] PARAMETERS = {"r", "alpha", "a", "b"};
-
-    private final double r;
-    private final double alpha;
-    private final double a;
-    private final double b;
-    private final TimeUnit timeUnit;
-    private final FitResult fitResult;
 
     /** A model with given parameters, for predictions. */
     public BgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit) {
@@ -27,16 +20,7 @@ public final class BgNbdModel implements PurchaseCountModel {
     }
 
     private BgNbdModel(double r, double alpha, double a, double b, TimeUnit timeUnit, FitResult fitResult) {
-        if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {
-            throw new IllegalArgumentException("BG/NBD parameters must be positive: r=" + r + ", alpha=" + alpha
-                    + ", a=" + a + ", b=" + b);
-        }
-        this.r = r;
-        this.alpha = alpha;
-        this.a = a;
-        this.b = b;
-        this.timeUnit = timeUnit;
-        this.fitResult = fitResult;
+        super(NAME, r, alpha, a, b, timeUnit, fitResult);
     }
 
     /**
@@ -45,19 +29,13 @@ public final class BgNbdModel implements PurchaseCountModel {
      * @throws ModelFitException when there is nothing to fit or no trustworthy optimum
      */
     public static BgNbdModel fit(List<PurchasePattern> patterns, TimeUnit timeUnit) {
-        if (patterns.isEmpty()) {
-            throw new ModelFitException(NAME, "no purchase patterns to fit", null);
-        }
-        PurchasePatternSet data = PurchasePatternSet.of(patterns);
-        FitResult result = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1, 1},
-                theta -> logLikelihood(data, theta[0], theta[1], theta[2], theta[3]), data.customers, data.size);
-        return new BgNbdModel(result.estimate("r"), result.estimate("alpha"), result.estimate("a"),
-                result.estimate("b"), timeUnit, result);
+        return fit(NAME, patterns, timeUnit, BgNbdModel::logLikelihood, BgNbdModel::logLikelihoodGradient,
+                BgNbdModel::new);
     }
 
-    /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
-    public double logLikelihood(List<PurchasePattern> patterns) {
-        return logLikelihood(PurchasePatternSet.of(patterns), r, alpha, a, b);
+    @Override
+    Likelihood likelihood() {
+        return BgNbdModel::logLikelihood;
     }
 
     /**
@@ -90,6 +68,74 @@ public final class BgNbdModel implements PurchaseCountModel {
             }
             double a4 = lnA4Constant[k] - rx * lnAlphaPlusTime[data.recencyIndex[i]];
             return a1a2[k] + logSumExp(a3, a4);
+        });
+    }
+
+    /**
+     * The log-likelihood and its gradient {ll, d/dr, d/dalpha, d/da, d/db}, differentiating the terms
+     * of {@link #logLikelihood(PurchasePatternSet, double, double, double, double)} (psi = digamma;
+     * w3, w4 = the shares e^A3 / (e^A3 + e^A4), e^A4 / (e^A3 + e^A4); w4 = 0 for x = 0):
+     * d/dr = psi(r+x) - psi(r) + ln alpha - w3 ln(alpha+T) - w4 ln(alpha+t_x),
+     * d/dalpha = r/alpha - (r+x) (w3/(alpha+T) + w4/(alpha+t_x)),
+     * d/da = psi(a+b) - psi(a+b+x) + w4/a,
+     * d/db = psi(a+b) + psi(b+x) - psi(b) - psi(a+b+x) - w4/(b+x-1).
+     */
+    static double[] logLikelihoodGradient(PurchasePatternSet data, double r, double alpha, double a, double b) {
+        int[] xs = data.distinctFrequencies;
+        int n = xs.length;
+        double[] a1a2 = new double[n];
+        double[] lnA4Constant = new double[n];
+        double[] drByX = new double[n];
+        double[] daByX = new double[n];
+        double[] dbByX = new double[n];
+        double[] inverseBx = new double[n];
+        double constant = -LogGamma.value(r) + r * Math.log(alpha) + LogGamma.value(a + b) - LogGamma.value(b);
+        double drConstant = -Digamma.value(r) + Math.log(alpha);
+        double psiAb = Digamma.value(a + b);
+        double psiB = Digamma.value(b);
+        for (int k = 0; k < n; k++) {
+            int x = xs[k];
+            a1a2[k] = constant + LogGamma.value(r + x) + LogGamma.value(b + x) - LogGamma.value(a + b + x);
+            lnA4Constant[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Double.NEGATIVE_INFINITY;
+            double psiAbx = Digamma.value(a + b + x);
+            drByX[k] = drConstant + Digamma.value(r + x);
+            daByX[k] = psiAb - psiAbx;
+            dbByX[k] = psiAb + Digamma.value(b + x) - psiB - psiAbx;
+            inverseBx[k] = x > 0 ? 1 / (b + x - 1) : 0;
+        }
+        double[] times = data.distinctTimes;
+        double[] lnAlphaPlusTime = new double[times.length];
+        double[] inverseAlphaPlusTime = new double[times.length];
+        PurchasePatternSet.fill(lnAlphaPlusTime, j -> Math.log(alpha + times[j]));
+        PurchasePatternSet.fill(inverseAlphaPlusTime, j -> 1 / (alpha + times[j]));
+        double rOverAlpha = r / alpha;
+        double inverseA = 1 / a;
+        return data.weightedSums(5, (i, out) -> {
+            int k = data.frequencyIndex[i];
+            int age = data.ageIndex[i];
+            double rx = r + xs[k];
+            double a3 = -rx * lnAlphaPlusTime[age];
+            if (xs[k] == 0) {
+                out[0] = a1a2[k] + a3;
+                out[1] = drByX[k] - lnAlphaPlusTime[age];
+                out[2] = rOverAlpha - rx * inverseAlphaPlusTime[age];
+                out[3] = daByX[k];
+                out[4] = dbByX[k];
+                return;
+            }
+            int recency = data.recencyIndex[i];
+            double a4 = lnA4Constant[k] - rx * lnAlphaPlusTime[recency];
+            double max = Math.max(a3, a4);
+            double e3 = Math.exp(a3 - max);
+            double e4 = Math.exp(a4 - max);
+            double sum = e3 + e4;
+            double w3 = e3 / sum;
+            double w4 = e4 / sum;
+            out[0] = a1a2[k] + max + Math.log(sum);
+            out[1] = drByX[k] - w3 * lnAlphaPlusTime[age] - w4 * lnAlphaPlusTime[recency];
+            out[2] = rOverAlpha - rx * (w3 * inverseAlphaPlusTime[age] + w4 * inverseAlphaPlusTime[recency]);
+            out[3] = daByX[k] + w4 * inverseA;
+            out[4] = dbByX[k] - w4 * inverseBx[k];
         });
     }
 
@@ -132,31 +178,5 @@ public final class BgNbdModel implements PurchaseCountModel {
         double hypergeometric = GaussHypergeometric.value(r + x, b + x, a + b + x - 1, z);
         double bracket = 1 - Math.pow((alpha + age) / (alpha + age + t), r + x) * hypergeometric;
         return (a + b + x - 1) / (a - 1) * bracket * probabilityAlive(pattern);
-    }
-
-    @Override
-    public TimeUnit timeUnit() {
-        return timeUnit;
-    }
-
-    @Override
-    public FitResult fitResult() {
-        return fitResult;
-    }
-
-    public double r() {
-        return r;
-    }
-
-    public double alpha() {
-        return alpha;
-    }
-
-    public double a() {
-        return a;
-    }
-
-    public double b() {
-        return b;
     }
 }

@@ -3,6 +3,7 @@ package org.crmwarehouse.model.clv;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.numbers.gamma.Digamma;
 import org.apache.commons.numbers.gamma.LogGamma;
 
 /**
@@ -54,10 +55,10 @@ public final class GammaGammaModel {
         // then scale gamma, its standard error and the log-likelihood back
         // (ln f(m) = ln f(m / unit) - ln unit).
         double unit = patterns.stream().mapToDouble(s -> s.meanSpend() * s.customers()).sum() / customers;
-        List<SpendPattern> inUnits = patterns.stream()
-                .map(s -> new SpendPattern(s.frequency(), s.meanSpend() / unit, s.customers())).toList();
+        SpendPatternSet inUnits = SpendPatternSet.of(patterns, unit);
         FitResult fit = LogScaleMaximumLikelihood.fit(NAME, PARAMETERS, new double[] {1, 1, 1},
-                theta -> logLikelihood(inUnits, theta[0], theta[1], theta[2]), customers, patterns.size());
+                theta -> logLikelihood(inUnits, theta[0], theta[1], theta[2]),
+                theta -> logLikelihoodGradient(inUnits, theta[0], theta[1], theta[2]), customers, patterns.size());
         Map<String, Double> estimates = new LinkedHashMap<>(fit.estimates());
         estimates.computeIfPresent("gamma", (k, v) -> v * unit);
         Map<String, Double> standardErrors = new LinkedHashMap<>(fit.standardErrors());
@@ -70,25 +71,61 @@ public final class GammaGammaModel {
 
     /** Total log-likelihood of the patterns (weighted by customers) under these parameters. */
     public double logLikelihood(List<SpendPattern> patterns) {
-        return logLikelihood(patterns, p, q, gamma);
+        return logLikelihood(SpendPatternSet.of(patterns, 1), p, q, gamma);
     }
 
     /**
      * Sum of customers * ln f(m_x | p, q, gamma, x), where (Fader &amp; Hardie 2013, eq. 3)
-     * f(m_x) = Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q m_x^(px-1) x^(px) / (gamma + m_x x)^(px+q).
+     * f(m_x) = Gamma(px+q) / (Gamma(px) Gamma(q)) gamma^q m_x^(px-1) x^(px) / (gamma + m_x x)^(px+q);
+     * everything but the last factor is computed once per distinct x.
      */
-    static double logLikelihood(List<SpendPattern> patterns, double p, double q, double gamma) {
+    static double logLikelihood(SpendPatternSet data, double p, double q, double gamma) {
+        int[] xs = data.distinctFrequencies;
         double constant = -LogGamma.value(q) + q * Math.log(gamma);
-        double sum = 0;
-        for (SpendPattern pattern : patterns) {
-            double x = pattern.frequency();
-            double m = pattern.meanSpend();
-            double px = p * x;
-            double ll = constant + LogGamma.value(px + q) - LogGamma.value(px) + (px - 1) * Math.log(m)
-                    + px * Math.log(x) - (px + q) * Math.log(gamma + m * x);
-            sum += pattern.customers() * ll;
+        double[] perFrequency = new double[xs.length];
+        for (int k = 0; k < xs.length; k++) {
+            double px = p * xs[k];
+            perFrequency[k] = constant + LogGamma.value(px + q) - LogGamma.value(px) + px * Math.log(xs[k]);
         }
-        return sum;
+        return data.weightedSum(i -> {
+            int k = data.frequencyIndex[i];
+            double px = p * xs[data.frequencyIndex[i]];
+            return perFrequency[k] + (px - 1) * data.lnMeanSpend[i] - (px + q) * Math.log(gamma + data.totalSpend[i]);
+        });
+    }
+
+    /**
+     * The log-likelihood and its gradient {ll, d/dp, d/dq, d/dgamma}, by differentiating the terms of
+     * {@link #logLikelihood(SpendPatternSet, double, double, double)} (psi = digamma):
+     * d/dp = x (psi(px+q) - psi(px) + ln x + ln m_x - ln(gamma + m_x x)),
+     * d/dq = psi(px+q) - psi(q) + ln gamma - ln(gamma + m_x x),
+     * d/dgamma = q/gamma - (px+q)/(gamma + m_x x).
+     */
+    static double[] logLikelihoodGradient(SpendPatternSet data, double p, double q, double gamma) {
+        int[] xs = data.distinctFrequencies;
+        double constant = -LogGamma.value(q) + q * Math.log(gamma);
+        double dqConstant = -Digamma.value(q) + Math.log(gamma);
+        double[] perFrequency = new double[xs.length];
+        double[] dpPerFrequency = new double[xs.length];
+        double[] digammaPxq = new double[xs.length];
+        for (int k = 0; k < xs.length; k++) {
+            double px = p * xs[k];
+            double lnX = Math.log(xs[k]);
+            perFrequency[k] = constant + LogGamma.value(px + q) - LogGamma.value(px) + px * lnX;
+            digammaPxq[k] = Digamma.value(px + q);
+            dpPerFrequency[k] = digammaPxq[k] - Digamma.value(px) + lnX;
+        }
+        return data.weightedSums(4, (i, out) -> {
+            int k = data.frequencyIndex[i];
+            int x = xs[k];
+            double px = p * x;
+            double spend = gamma + data.totalSpend[i];
+            double lnSpend = Math.log(spend);
+            out[0] = perFrequency[k] + (px - 1) * data.lnMeanSpend[i] - (px + q) * lnSpend;
+            out[1] = x * (dpPerFrequency[k] + data.lnMeanSpend[i] - lnSpend);
+            out[2] = digammaPxq[k] + dqConstant - lnSpend;
+            out[3] = q / gamma - (px + q) / spend;
+        });
     }
 
     /**

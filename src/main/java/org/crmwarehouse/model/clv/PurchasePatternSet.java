@@ -81,8 +81,23 @@ final class PurchasePatternSet {
         double value(int i);
     }
 
+    /** Per-pattern terms, several at once (a log-likelihood and its gradient): fills out for pattern i. */
+    @FunctionalInterface
+    interface PatternTerms {
+        void values(int i, double[] out);
+    }
+
     /** Sum over patterns of customers * term. */
     double weightedSum(PatternTerm term) {
+        return weightedSum(size, weight, term);
+    }
+
+    /** out[c] = sum over patterns of customers * terms(i)[c], c = 0..count-1. */
+    double[] weightedSums(int count, PatternTerms terms) {
+        return weightedSums(size, weight, count, terms);
+    }
+
+    static double weightedSum(int size, double[] weight, PatternTerm term) {
         int chunks = (size + CHUNK - 1) / CHUNK;
         double[] partial = new double[chunks];
         IntStream range = IntStream.range(0, chunks);
@@ -97,6 +112,30 @@ final class PurchasePatternSet {
         double total = 0;
         for (double p : partial) {
             total += p;
+        }
+        return total;
+    }
+
+    static double[] weightedSums(int size, double[] weight, int count, PatternTerms terms) {
+        int chunks = (size + CHUNK - 1) / CHUNK;
+        double[][] partial = new double[chunks][count];
+        IntStream range = IntStream.range(0, chunks);
+        (chunks > 1 ? range.parallel() : range).forEach(chunk -> {
+            double[] sums = partial[chunk];
+            double[] values = new double[count];
+            int end = Math.min(size, (chunk + 1) * CHUNK);
+            for (int i = chunk * CHUNK; i < end; i++) {
+                terms.values(i, values);
+                for (int c = 0; c < count; c++) {
+                    sums[c] += weight[i] * values[c];
+                }
+            }
+        });
+        double[] total = new double[count];
+        for (double[] p : partial) {
+            for (int c = 0; c < count; c++) {
+                total[c] += p[c];
+            }
         }
         return total;
     }
