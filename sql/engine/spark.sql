@@ -21,8 +21,10 @@ CREATE OR REPLACE TEMPORARY FUNCTION safe_divide(a DOUBLE, b DOUBLE) RETURNS DOU
 CREATE OR REPLACE TEMPORARY FUNCTION add_days(d DATE, n INT) RETURNS DATE RETURN date_add(d, n);
 
 -- The string with every match of a regular expression removed (Spark replaces every match).
+-- DuckDB's patterns are RE2, Spark's Java: the POSIX classes the models use ([:space:], [:punct:],
+-- both ASCII in RE2) are spelled as Java's ASCII classes.
 CREATE OR REPLACE TEMPORARY FUNCTION regexp_remove(s STRING, pattern STRING) RETURNS STRING
-    RETURN regexp_replace(s, pattern, '');
+    RETURN regexp_replace(s, replace(replace(pattern, '[:space:]', '\\s'), '[:punct:]', '\\p{Punct}'), '');
 
 -- total / n (n a positive count) rounded half away from zero to 2 decimals, exactly, as
 -- DECIMAL(38,2): Spark divides decimals exactly (to 6 places here) and rounds HALF_UP.
