@@ -43,7 +43,7 @@ customer_dimensions as (
 
     select customer_id, 'all' as dimension, 'all' as dimension_value from customers
     union all
-    select customer_id, 'cohort', substr(cast(cohort_month as varchar), 1, 7) from customers
+    select customer_id, 'cohort', substr(cast(cohort_month as string), 1, 7) from customers
     union all
     select customer_id, 'channel', acquisition_channel from customers
     union all
@@ -147,7 +147,7 @@ subscription_dimensions as (
 
     select subscription_id, 'all' as dimension, 'all' as dimension_value from subscriptions
     union all
-    select subscription_id, 'cohort', substr(cast(cohort_month as varchar), 1, 7) from subscriptions
+    select subscription_id, 'cohort', substr(cast(cohort_month as string), 1, 7) from subscriptions
     union all
     select subscription_id, 'plan', plan from subscriptions
     union all

@@ -56,7 +56,7 @@ final as (
         r_score,
         f_score,
         m_score,
-        cast(r_score as varchar) || cast(f_score as varchar) || cast(m_score as varchar) as rfm_cell,
+        cast(r_score as string) || cast(f_score as string) || cast(m_score as string) as rfm_cell,
         case
             when r_score = 5 and f_score >= 4 then 'champions'
             when r_score in (3, 4) and f_score >= 4 then 'loyal'

@@ -9,20 +9,38 @@ with customers as (
 
 ),
 
-final as (
+-- the sums first, the shares of them after: Spark cannot round a SQL function's result inside
+-- an aggregation (its scale argument is no longer a constant there)
+sums as (
 
     select
         run_parameters.business_date,
         count(*) as customers,
-        cast(round(safe_divide(sum(case when in_top_20_revenue then revenue end), sum(revenue)), 6) as double) as top_20_revenue_share,
-        cast(round(safe_divide(sum(case when in_top_20_margin then margin end), sum(margin)), 6) as double) as top_20_margin_share,
+        sum(case when in_top_20_revenue then revenue end) as top_20_revenue,
+        sum(revenue) as revenue,
+        sum(case when in_top_20_margin then margin end) as top_20_margin,
+        sum(margin) as margin,
         count(case when unprofitable then 1 end) as unprofitable_customers,
-        cast(round(sum(case when margin > 0 then margin else 0 end), 2) as decimal(38, 2)) as positive_margin,
-        cast(round(sum(case when margin < 0 then margin else 0 end), 2) as decimal(38, 2)) as negative_margin,
-        cast(round(safe_divide(-sum(case when margin < 0 then margin else 0 end), sum(case when margin > 0 then margin else 0 end)), 6) as double) as margin_consumed_share
+        sum(case when margin > 0 then margin else 0 end) as positive_margin,
+        sum(case when margin < 0 then margin else 0 end) as negative_margin
     from customers
     cross join run_parameters
     group by run_parameters.business_date
+
+),
+
+final as (
+
+    select
+        business_date,
+        customers,
+        cast(round(safe_divide(top_20_revenue, revenue), 6) as double) as top_20_revenue_share,
+        cast(round(safe_divide(top_20_margin, margin), 6) as double) as top_20_margin_share,
+        unprofitable_customers,
+        cast(round(positive_margin, 2) as decimal(38, 2)) as positive_margin,
+        cast(round(negative_margin, 2) as decimal(38, 2)) as negative_margin,
+        cast(round(safe_divide(-negative_margin, positive_margin), 6) as double) as margin_consumed_share
+    from sums
 
 )
 

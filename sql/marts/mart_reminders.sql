@@ -37,7 +37,7 @@ follow_ups as (
         lc.salesperson as fallback_salesperson,
         lc.contact_id as reference_id,
         lc.next_contact_date as due_date,
-        'last contact ' || cast(lc.contact_date as varchar) || ' by ' || lc.channel as detail,
+        'last contact ' || cast(lc.contact_date as string) || ' by ' || lc.channel as detail,
         cast(null as decimal(38, 2)) as amount
     from latest_contact lc
     cross join params
@@ -62,13 +62,13 @@ quiet_customers as (
     select
         'no_recent_order' as reminder_type,
         c.customer_id,
-        cast(null as varchar) as fallback_salesperson,
+        cast(null as string) as fallback_salesperson,
         'last_order' as reference_id,
         params.business_date as due_date,
         case when s.last_order_date is null
-            then 'no order since created ' || cast(cast(c.created_at as date) as varchar)
-            else 'last order ' || cast(s.last_order_date as varchar) || ', '
-                 || cast(days_between(s.last_order_date, params.business_date) as varchar) || ' days ago'
+            then 'no order since created ' || cast(cast(c.created_at as date) as string)
+            else 'last order ' || cast(s.last_order_date as string) || ', '
+                 || cast(days_between(s.last_order_date, params.business_date) as string) || ' days ago'
         end as detail,
         cast(null as decimal(38, 2)) as amount
     from customers c
@@ -97,7 +97,7 @@ receivables_due as (
 
 yearly_dates as (
 
-    select customer_id, 'birthday' as reminder_type, birth_date as base_date, cast(null as varchar) as label from customers where birth_date is not null
+    select customer_id, 'birthday' as reminder_type, birth_date as base_date, cast(null as string) as label from customers where birth_date is not null
     union all
     select customer_id, 'important_date', important_date, important_date_label from customers where important_date is not null
 
@@ -139,12 +139,12 @@ anniversaries as (
     select
         reminder_type,
         customer_id,
-        cast(null as varchar) as fallback_salesperson,
+        cast(null as string) as fallback_salesperson,
         reminder_type as reference_id,
         occurrence as due_date,
         case when reminder_type = 'birthday'
-            then 'turns ' || cast(occ_year - cast(extract(year from base_date) as integer) as varchar)
-            else coalesce(label, 'important date') || ' (' || cast(occ_year - cast(extract(year from base_date) as integer) as varchar) || ' years)'
+            then 'turns ' || cast(occ_year - cast(extract(year from base_date) as integer) as string)
+            else coalesce(label, 'important date') || ' (' || cast(occ_year - cast(extract(year from base_date) as integer) as string) || ' years)'
         end as detail,
         cast(null as decimal(38, 2)) as amount
     from next_anniversary
@@ -156,7 +156,7 @@ renewals as (
     select
         'renewal' as reminder_type,
         c.customer_id,
-        cast(null as varchar) as fallback_salesperson,
+        cast(null as string) as fallback_salesperson,
         'renewal_date' as reference_id,
         c.renewal_date as due_date,
         'renewal' as detail,

@@ -78,8 +78,8 @@ public final class DataTests {
      * One test: {@code from} is the FROM (and WHERE) clause of the offending rows, {@code show}
      * the columns of them an example names.
      */
-    record TestQuery(String name, String from, List<String> show) {
-        String sql() {
+    public record TestQuery(String name, String from, List<String> show) {
+        public String sql() {
             return "SELECT count(*) " + from;
         }
     }
@@ -107,7 +107,7 @@ public final class DataTests {
         return show;
     }
 
-    static List<TestQuery> queries(SqlModel model) {
+    public static List<TestQuery> queries(SqlModel model) {
         String t = model.name();
         List<String> identity = identity(model.doc());
         List<TestQuery> queries = new ArrayList<>();

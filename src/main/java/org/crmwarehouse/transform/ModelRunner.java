@@ -175,7 +175,7 @@ public final class ModelRunner {
     }
 
     /** "sha256:" and the first 16 hex digits of the SHA-256 of the text (UTF-8). */
-    static String contentHash(String text) {
+    public static String contentHash(String text) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));

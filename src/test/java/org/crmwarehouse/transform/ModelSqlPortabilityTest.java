@@ -36,6 +36,11 @@ class ModelSqlPortabilityTest {
         DUCKDB_ONLY.put("\\b(asof|positional)\\s+(left\\s+)?join\\b", "an equi-join, or a window");
         DUCKDB_ONLY.put("\\bunion\\s+(all\\s+)?by\\s+name\\b", "union of the columns listed");
         DUCKDB_ONLY.put("\"", "unquoted identifiers (Spark quotes with backticks)");
+        // found running every model on Spark SQL 4.2 (SparkModelsEqualityTest)
+        DUCKDB_ONLY.put("\\bas\\s+(varchar|text)\\b(?!\\s*\\()", "as string (Spark's VARCHAR needs a length; STRING is both engines' text)");
+        DUCKDB_ONLY.put("\\b(hugeint|ubigint|uinteger|utinyint|usmallint)\\b", "bigint or decimal(38, 0) (Spark has no such type)");
+        DUCKDB_ONLY.put("\\blog\\s*\\(", "ln or log10 (log is base 10 in DuckDB, natural in Spark)");
+        DUCKDB_ONLY.put("//", "cast(floor(a / b) as bigint) (// is DuckDB's integer division)");
     }
 
     private static final Map<String, Pattern> RULES = new LinkedHashMap<>();
@@ -68,6 +73,9 @@ class ModelSqlPortabilityTest {
         // the words inside comments and string literals are not code
         assertThat(violations("select 'qualify first' as action -- a::b, \"quoted\"")).isEmpty();
         assertThat(violations("select days_between(a, b), add_days(d, 1) from t")).isEmpty();
+        assertThat(violations("select cast(n as varchar) || 'x' from t")).hasSize(1);
+        assertThat(violations("select cast(n as string), cast(s as varchar(10)), log10(x) from t")).isEmpty();
+        assertThat(violations("select cast(sum(n) as hugeint), log(x), a // b from t")).hasSize(3);
     }
 
     private static List<String> violations(String line) {

@@ -1,0 +1,32 @@
+-- Engine functions the models use, defined for Spark SQL (SQL UDFs, Spark 4): the counterpart of
+-- sql/engine/duckdb.sql, the same names with the same meaning. DuckDB's macros are untyped; these
+-- declare the types the models pass (a timestamp argument is cast to DATE as DuckDB's macro does).
+
+-- Whole days from start_date to end_date (negative when end is earlier).
+CREATE OR REPLACE TEMPORARY FUNCTION days_between(start_date DATE, end_date DATE) RETURNS INT
+    RETURN datediff(end_date, start_date);
+
+-- The first day of the month / ISO week (Monday) containing a date or timestamp.
+CREATE OR REPLACE TEMPORARY FUNCTION month_start(d DATE) RETURNS DATE RETURN trunc(d, 'MM');
+CREATE OR REPLACE TEMPORARY FUNCTION week_start(d DATE) RETURNS DATE RETURN trunc(d, 'WEEK');
+
+-- a / b, or NULL when b is zero or NULL. DOUBLE like DuckDB's '/', which divides integers and
+-- decimals in DOUBLE.
+CREATE OR REPLACE TEMPORARY FUNCTION safe_divide(a DOUBLE, b DOUBLE) RETURNS DOUBLE
+    RETURN CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;
+
+-- A date moved by n days. add_months(d, n) is Spark's own function, with DuckDB's meaning (the
+-- day clamped to the month's last), so it is not redefined here (Spark refuses a temporary
+-- function named like a built-in one).
+CREATE OR REPLACE TEMPORARY FUNCTION add_days(d DATE, n INT) RETURNS DATE RETURN date_add(d, n);
+
+-- The string with every match of a regular expression removed (Spark replaces every match).
+-- DuckDB's patterns are RE2, Spark's Java: the POSIX classes the models use ([:space:], [:punct:],
+-- both ASCII in RE2) are spelled as Java's ASCII classes.
+CREATE OR REPLACE TEMPORARY FUNCTION regexp_remove(s STRING, pattern STRING) RETURNS STRING
+    RETURN regexp_replace(s, replace(replace(pattern, '[:space:]', '\\s'), '[:punct:]', '\\p{Punct}'), '');
+
+-- total / n (n a positive count) rounded half away from zero to 2 decimals, exactly, as
+-- DECIMAL(38,2): Spark divides decimals exactly (to 6 places here) and rounds HALF_UP.
+CREATE OR REPLACE TEMPORARY FUNCTION divide_round_2(total DECIMAL(38, 4), n BIGINT) RETURNS DECIMAL(38, 2)
+    RETURN CAST(round(total / n, 2) AS DECIMAL(38, 2));
