@@ -102,6 +102,17 @@ public class NightlyLauncher {
                     before = BatchStatus.ABANDONED;
                     continue;
                 }
+                String attemptEngine = last.getJobParameters().getString(RunContext.ENGINE);
+                if (!config.engine().equals(attemptEngine == null ? JobConfig.ENGINE_DUCKDB : attemptEngine)) {
+                    // each engine keeps its own work state: the other engine's cannot be resumed
+                    log.warn("[run] execution {} for {} failed on engine {}; this run uses {}: abandoning it and "
+                            + "starting the night again from extract", last.getId(), businessDate,
+                            attemptEngine == null ? JobConfig.ENGINE_DUCKDB : attemptEngine, config.engine());
+                    last.setStatus(BatchStatus.ABANDONED);
+                    repository.update(last);
+                    before = BatchStatus.ABANDONED;
+                    continue;
+                }
                 log.info("[run] restarting job {} for business date {} after a {} attempt (execution {})",
                         config.name(), businessDate, last.getStatus(), last.getId());
                 String attemptConfig = last.getJobParameters().getString(RunContext.CONFIG_FILE);
@@ -161,6 +172,7 @@ public class NightlyLauncher {
                 .addLong(RunContext.RERUN, rerun, true)
                 .addString(RunContext.CONFIG_FILE, config.file().toString(), false)
                 .addString(RunContext.OUTPUT, config.output().toString(), false)
+                .addString(RunContext.ENGINE, config.engine(), false)
                 .toJobParameters();
     }
 
