@@ -54,10 +54,9 @@ final class SparkNightSteps {
 
     void publish(RunContext run, long executionId) throws Exception {
         SparkTables tables = tables(run);
-        tables.registerAll();
         try (Connection driver = driverDatabase(run)) {
             new Publisher().publish(driver, run.config(), run.businessDate(), run.catalog(), executionId,
-                    new SparkParquetStager(tables));
+                    new SparkParquetStager(tables, driver));
         }
     }
 

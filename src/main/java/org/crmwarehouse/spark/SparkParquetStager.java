@@ -25,20 +25,28 @@ import org.crmwarehouse.publish.Publisher;
  */
 public final class SparkParquetStager implements Publisher.ParquetStager {
     private final SparkTables tables;
+    private final java.sql.Connection driver;
 
-    public SparkParquetStager(SparkTables tables) {
+    /**
+     * {@code driver}: the driver's DuckDB database with a view or table per SparkTables table, where
+     * the business_date check runs (a Spark job per table would cost more than the table's write).
+     */
+    public SparkParquetStager(SparkTables tables, java.sql.Connection driver) {
         this.tables = tables;
+        this.driver = driver;
     }
 
     @Override
-    public List<String> stage(Map<String, List<String>> published, Path folder, LocalDate date) throws IOException {
+    public List<String> stage(Map<String, List<String>> published, Path folder, LocalDate date)
+            throws IOException, java.sql.SQLException {
         List<String> files = new ArrayList<>();
         for (Map.Entry<String, List<String>> table : published.entrySet()) {
             String name = table.getKey();
             Dataset<Row> rows = tables.register(name);
             if (Arrays.asList(rows.columns()).contains(Publisher.PARTITION_COLUMN)) {
-                long other = rows.filter(functions.col(Publisher.PARTITION_COLUMN)
-                        .eqNullSafe(functions.lit(java.sql.Date.valueOf(date))).unary_$bang()).count();
+                long other = org.crmwarehouse.sql.Db.queryLong(driver, "SELECT count(*) FROM "
+                        + org.crmwarehouse.sql.Sql.identifier(name) + " WHERE " + Publisher.PARTITION_COLUMN
+                        + " IS DISTINCT FROM DATE " + org.crmwarehouse.sql.Sql.literal(date.toString()));
                 if (other > 0) {
                     throw new IllegalStateException(name + " has " + other + " rows whose " + Publisher.PARTITION_COLUMN
                             + " is not the night's " + date + ": its Parquet folder business_date=" + date
