@@ -93,7 +93,8 @@ public class NightlyLauncher {
                             + "(killed or crashed); recovered and restarted by a later run"));
                     repository.update(last);
                 }
-                if (!Files.exists(config.workFolder(businessDate).resolve("build.duckdb"))) {
+                if (!Files.exists(config.workFolder(businessDate).resolve("build.duckdb"))
+                        && !(config.onSpark() && Files.isDirectory(RunContext.sparkTablesFolder(config, businessDate)))) {
                     // a restart resumes at the failed step from the work database: without it, start over
                     log.warn("[run] the work database of execution {} for {} is gone: abandoning it and starting the "
                             + "night again from extract", last.getId(), businessDate);

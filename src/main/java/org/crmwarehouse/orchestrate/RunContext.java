@@ -60,6 +60,10 @@ public record RunContext(JobConfig config, LocalDate businessDate, Contract cont
 
     /** The Spark night's work state (see spark/SparkTables), beside the work database of its ingest bridge. */
     public Path sparkTablesFolder() {
+        return sparkTablesFolder(config, businessDate);
+    }
+
+    static Path sparkTablesFolder(JobConfig config, LocalDate businessDate) {
         return config.workFolder(businessDate).resolve("spark-tables");
     }
 
