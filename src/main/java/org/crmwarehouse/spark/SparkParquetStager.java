@@ -19,7 +19,7 @@ import org.crmwarehouse.publish.Publisher;
 /**
  * The Spark night's Parquet for publish: each table read from the night's {@link SparkTables},
  * checked that business_date holds the night's date on every row (the folder name states it),
- * written without that column as one file (one partition, sorted on the table's unique key, or all
+ * written without that column as one file (coalesce(1), no shuffle; sorted on the table's unique key, or all
  * columns) and renamed to {@code <table>/<table>.parquet} in the staging folder; Publisher then
  * switches it in as it does the DuckDB night's.
  */
@@ -57,7 +57,7 @@ public final class SparkParquetStager implements Publisher.ParquetStager {
             Column[] order = (table.getValue().isEmpty() ? Arrays.asList(rows.columns()) : table.getValue()).stream()
                     .map(c -> functions.col("`" + c + "`").asc_nulls_last()).toArray(Column[]::new);
             Path written = folder.resolve(".spark-" + name);
-            rows.repartition(1).sortWithinPartitions(order).write().mode(SaveMode.Overwrite)
+            rows.coalesce(1).sortWithinPartitions(order).write().mode(SaveMode.Overwrite)
                     .option("compression", "zstd").parquet(written.toString());
             Path file = Files.createDirectories(folder.resolve(name)).resolve(name + ".parquet");
             try (Stream<Path> parts = Files.list(written)) {
