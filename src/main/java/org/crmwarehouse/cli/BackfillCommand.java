@@ -48,6 +48,10 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--allow-future-date", description = "Allow --to later than today (refused otherwise).")
     boolean allowFutureDate;
 
+    @Option(names = "--engine", paramLabel = "duckdb|spark", description = "Run the nights on this engine (over the "
+            + "config's engine:; default duckdb).")
+    String engine;
+
     @Mixin
     StopGraceOption stopGrace;
 
@@ -57,6 +61,9 @@ final class BackfillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--to " + to + " is before --from " + from);
         }
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        if (engine != null) {
+            job = job.withEngine(engine);
+        }
         RunCommand.refuseFutureDate(job, to, allowFutureDate);
         List<LocalDate> run = new ArrayList<>();
         List<LocalDate> skipped = new ArrayList<>();

@@ -44,6 +44,10 @@ final class RunCommand implements Callable<Integer> {
             + "(repeatable), over the config's parameters:; checked like them. warehouse_parameters records it.")
     java.util.LinkedHashMap<String, String> params = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--engine", paramLabel = "duckdb|spark", description = "Run the night on this engine (over the "
+            + "config's engine:; default duckdb). Spark needs Spark on the classpath: ./crm-warehouse puts it there.")
+    String engine;
+
     @Mixin
     StopGraceOption stopGrace;
 
@@ -64,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         JobConfig job = new JobConfigLoader(Contract.standard()).load(config);
+        if (engine != null) {
+            job = job.withEngine(engine);
+        }
         LocalDate businessDate = date != null ? date
                 : job.businessDate() != null ? job.businessDate() : LocalDate.now(job.timeZone()).minusDays(1);
         refuseFutureDate(job, businessDate, allowFutureDate);

@@ -30,6 +30,9 @@ import java.util.Map;
  * @param reportLocale the labels of the morning report ({@code report_locale:}, en or zh-CN; default en)
  * @param publishPostgres where publish also copies the night for BI tools ({@code publish: {postgres:}}),
  *                     or null: Parquet and the DuckDB file only
+ * @param engine       what runs the night ({@code engine:}, {@value #ENGINE_DUCKDB} or {@value #ENGINE_SPARK};
+ *                     default duckdb); {@code run --engine} overrides it
+ * @param spark        the Spark session's master and settings ({@code spark: {master, settings}}); never null
  */
 public record JobConfig(
         Path file,
@@ -48,7 +51,9 @@ public record JobConfig(
         ZoneId timeZone,
         FunnelStages funnelStages,
         String reportLocale,
-        PostgresPublishConfig publishPostgres) {
+        PostgresPublishConfig publishPostgres,
+        String engine,
+        SparkConfig spark) {
 
     public static final int DEFAULT_KEEP_SNAPSHOTS = 7;
     public static final LocalDate DEFAULT_EARLIEST_DATE = LocalDate.of(1900, 1, 1);
@@ -56,6 +61,24 @@ public record JobConfig(
     public static final String DEFAULT_REPORT_LOCALE = "en";
     /** The labels the morning report has (report/morning-report-labels.yml). */
     public static final java.util.List<String> REPORT_LOCALES = java.util.List.of("en", "zh-CN");
+    public static final String ENGINE_DUCKDB = "duckdb";
+    public static final String ENGINE_SPARK = "spark";
+    /** The engines a night can run on ({@code engine:}). */
+    public static final java.util.List<String> ENGINES = java.util.List.of(ENGINE_DUCKDB, ENGINE_SPARK);
+
+    /**
+     * The Spark session of a night with {@code engine: spark}.
+     *
+     * @param master   the master URL (null: spark-submit's, else local[2]; see spark/SparkSessions)
+     * @param settings spark.* settings given to the session as they are
+     */
+    public record SparkConfig(String master, Map<String, String> settings) {
+        public static final SparkConfig DEFAULT = new SparkConfig(null, Map.of());
+
+        public SparkConfig {
+            settings = Map.copyOf(settings);
+        }
+    }
 
     public JobConfig {
         raw = Map.copyOf(raw);
@@ -66,6 +89,33 @@ public record JobConfig(
         timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
         funnelStages = funnelStages == null ? FunnelStages.DEFAULT : funnelStages;
         reportLocale = reportLocale == null ? DEFAULT_REPORT_LOCALE : reportLocale;
+        engine = engine == null ? ENGINE_DUCKDB : engine;
+        spark = spark == null ? SparkConfig.DEFAULT : spark;
+    }
+
+    /** A config of the DuckDB engine. */
+    public JobConfig(Path file, String name, LocalDate businessDate, Path output, RepositoryConfig repository,
+            Map<String, FileSpec> raw, Map<String, SourceSpec> sources, Map<String, Object> parameters,
+            PostgresConfig postgres, RejectThreshold rejectThreshold, int keepSnapshots, String schedule,
+            LocalDate earliestDate, ZoneId timeZone, FunnelStages funnelStages, String reportLocale,
+            PostgresPublishConfig publishPostgres) {
+        this(file, name, businessDate, output, repository, raw, sources, parameters, postgres, rejectThreshold,
+                keepSnapshots, schedule, earliestDate, timeZone, funnelStages, reportLocale, publishPostgres, null,
+                null);
+    }
+
+    /** Whether the night runs on Spark. */
+    public boolean onSpark() {
+        return ENGINE_SPARK.equals(engine);
+    }
+
+    /** This config with another engine (run --engine); the same checks as {@code engine:} in the file. */
+    public JobConfig withEngine(String newEngine) {
+        JobConfig changed = new JobConfig(file, name, businessDate, output, repository, raw, sources, parameters,
+                postgres, rejectThreshold, keepSnapshots, schedule, earliestDate, timeZone, funnelStages, reportLocale,
+                publishPostgres, newEngine, spark);
+        JobConfigLoader.checkEngine(changed);
+        return changed;
     }
 
     /** A config with the morning report in English that publishes to no PostgreSQL database. */
@@ -107,7 +157,7 @@ public record JobConfig(
         merged.putAll(overrides);
         return new JobConfig(file, name, businessDate, output, repository, raw, sources, merged, postgres,
                 rejectThreshold, keepSnapshots, schedule, earliestDate, timeZone, funnelStages, reportLocale,
-                publishPostgres);
+                publishPostgres, engine, spark);
     }
 
     /** The reject threshold of one source (an entity, or "raw:<name>" for a raw file): its own, or the job's. */

@@ -24,7 +24,8 @@ public final class JobConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
             "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages",
-            "report_locale", "publish");
+            "report_locale", "publish", "engine", "spark");
+    private static final Set<String> SPARK_KEYS = Set.of("master", "settings");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -177,9 +178,35 @@ public final class JobConfigLoader {
                 throw new ConfigException(file, "report_locale '" + reportLocale + "' is not a locale of the morning "
                         + "report; expected one of " + JobConfig.REPORT_LOCALES);
             }
-            return new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
+            JobConfig config = new JobConfig(file, name, businessDate, outputPath, repository, raw, sources, parameters,
                     postgres, threshold(root, ""), keepSnapshots, schedule, earliestDate(root), timeZone(root),
-                    FunnelStages.read(file, root.get("funnel_stages")), reportLocale, publishPostgres(root.get("publish")));
+                    FunnelStages.read(file, root.get("funnel_stages")), reportLocale, publishPostgres(root.get("publish")),
+                    text(root, "engine", JobConfig.ENGINE_DUCKDB, ""), spark(root.get("spark")));
+            checkEngine(config);
+            return config;
+        }
+
+        /** {@code spark: {master, settings: {spark.*: value}}}: settings are Spark's own keys, passed as they are. */
+        private JobConfig.SparkConfig spark(JsonNode node) {
+            if (node == null || node.isNull()) {
+                return JobConfig.SparkConfig.DEFAULT;
+            }
+            checkKeys(node, SPARK_KEYS, "spark.");
+            Map<String, String> settings = new LinkedHashMap<>();
+            JsonNode s = node.get("settings");
+            if (s != null && !s.isNull()) {
+                if (!s.isObject()) {
+                    throw new ConfigException(file, "spark.settings must map spark.* keys to values");
+                }
+                for (Map.Entry<String, JsonNode> e : s.properties()) {
+                    if (!e.getKey().startsWith("spark.")) {
+                        throw new ConfigException(file, "spark.settings." + e.getKey() + " is not a Spark setting "
+                                + "(they start with spark.)");
+                    }
+                    settings.put(e.getKey(), text(s, e.getKey(), null, "spark.settings."));
+                }
+            }
+            return new JobConfig.SparkConfig(text(node, "master", null, "spark."), settings);
         }
 
         /**
@@ -538,5 +565,30 @@ public final class JobConfigLoader {
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /**
+     * The engine must be known, and on Spark what it does not run yet is refused before anything
+     * runs: incremental sources (their merged state and watermarks live in DuckDB files beside the
+     * work database) and the PostgreSQL publish (it copies from the DuckDB work database).
+     */
+    static void checkEngine(JobConfig config) {
+        if (!JobConfig.ENGINES.contains(config.engine())) {
+            throw new ConfigException(config.file(), "engine '" + config.engine() + "' is not an engine; expected one of "
+                    + JobConfig.ENGINES);
+        }
+        if (!config.onSpark()) {
+            return;
+        }
+        for (SourceSpec source : config.sources().values()) {
+            if (source.incremental() != null) {
+                throw new ConfigException(config.file(), "sources." + source.entity() + ".incremental is not supported "
+                        + "with engine spark yet; run this job with engine duckdb or read the source in full");
+            }
+        }
+        if (config.publishPostgres() != null) {
+            throw new ConfigException(config.file(), "publish.postgres is not supported with engine spark yet; "
+                    + "run this job with engine duckdb or leave publish.postgres out");
+        }
     }
 }

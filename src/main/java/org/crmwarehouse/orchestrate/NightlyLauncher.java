@@ -93,10 +93,22 @@ public class NightlyLauncher {
                             + "(killed or crashed); recovered and restarted by a later run"));
                     repository.update(last);
                 }
-                if (!Files.exists(config.workFolder(businessDate).resolve("build.duckdb"))) {
+                if (!Files.exists(config.workFolder(businessDate).resolve("build.duckdb"))
+                        && !(config.onSpark() && Files.isDirectory(RunContext.sparkTablesFolder(config, businessDate)))) {
                     // a restart resumes at the failed step from the work database: without it, start over
                     log.warn("[run] the work database of execution {} for {} is gone: abandoning it and starting the "
                             + "night again from extract", last.getId(), businessDate);
+                    last.setStatus(BatchStatus.ABANDONED);
+                    repository.update(last);
+                    before = BatchStatus.ABANDONED;
+                    continue;
+                }
+                String attemptEngine = last.getJobParameters().getString(RunContext.ENGINE);
+                if (!config.engine().equals(attemptEngine == null ? JobConfig.ENGINE_DUCKDB : attemptEngine)) {
+                    // each engine keeps its own work state: the other engine's cannot be resumed
+                    log.warn("[run] execution {} for {} failed on engine {}; this run uses {}: abandoning it and "
+                            + "starting the night again from extract", last.getId(), businessDate,
+                            attemptEngine == null ? JobConfig.ENGINE_DUCKDB : attemptEngine, config.engine());
                     last.setStatus(BatchStatus.ABANDONED);
                     repository.update(last);
                     before = BatchStatus.ABANDONED;
@@ -161,6 +173,7 @@ public class NightlyLauncher {
                 .addLong(RunContext.RERUN, rerun, true)
                 .addString(RunContext.CONFIG_FILE, config.file().toString(), false)
                 .addString(RunContext.OUTPUT, config.output().toString(), false)
+                .addString(RunContext.ENGINE, config.engine(), false)
                 .toJobParameters();
     }
 

@@ -75,8 +75,13 @@ public final class NightlySteps {
 
     /** Writes the run report and returns its readable summary. */
     public String report(RunContext run, JobExecution execution) throws Exception {
+        return report(run, execution, run.workDatabase());
+    }
+
+    /** The report from {@code database}: the work database, or the Spark night's driver database. */
+    String report(RunContext run, JobExecution execution, java.nio.file.Path database) throws Exception {
         RunReport report;
-        try (Connection db = Db.openReadOnly(run.workDatabase())) {
+        try (Connection db = Db.openReadOnly(database)) {
             List<RunReport.SetAsideCount> setAside = setAsideCounts(db);
             List<SourceAudit> sources = sourceAudits(db);
             boolean reconciled = sources.stream().allMatch(SourceAudit::reconciles);

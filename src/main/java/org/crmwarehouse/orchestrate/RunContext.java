@@ -23,12 +23,18 @@ public record RunContext(JobConfig config, LocalDate businessDate, Contract cont
     public static final String OUTPUT = "output";
     /** Model parameters given on the command line (run --param), "name=value" a line (not identifying). */
     public static final String COMMAND_LINE_PARAMETERS = "parameters.command_line";
+    /** The engine the night runs on (the config's, or run --engine; not identifying). */
+    public static final String ENGINE = "engine";
 
     private static final Contract CONTRACT = Contract.standard();
     private static final ModelCatalog CATALOG = ModelCatalog.packaged(CONTRACT);
 
     public static RunContext of(JobParameters parameters) {
         JobConfig config = new JobConfigLoader(CONTRACT).load(Path.of(parameters.getString(CONFIG_FILE)));
+        String engine = parameters.getString(ENGINE);
+        if (engine != null && !engine.equals(config.engine())) {
+            config = config.withEngine(engine);
+        }
         java.util.Map<String, Object> commandLine = decodeParameters(parameters.getString(COMMAND_LINE_PARAMETERS));
         return new RunContext(config.withParameters(commandLine), parameters.getLocalDate(BUSINESS_DATE), CONTRACT,
                 CATALOG, commandLine.keySet());
@@ -50,6 +56,15 @@ public record RunContext(JobConfig config, LocalDate businessDate, Contract cont
     /** The command-line parameters as one job parameter: "name=value" lines in the order given. */
     static String encodeParameters(java.util.Map<String, String> texts) {
         return String.join("\n", texts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    /** The Spark night's work state (see spark/SparkTables), beside the work database of its ingest bridge. */
+    public Path sparkTablesFolder() {
+        return sparkTablesFolder(config, businessDate);
+    }
+
+    static Path sparkTablesFolder(JobConfig config, LocalDate businessDate) {
+        return config.workFolder(businessDate).resolve("spark-tables");
     }
 
     public Path workDatabase() {

@@ -101,9 +101,41 @@ public final class Publisher {
         return publish(work, config, date, catalog, 0);
     }
 
+    /**
+     * Writes the night's Parquet into the staging folder: for every table of {@link #parquetTables},
+     * {@code folder/<table>/<table>.parquet} without the business_date column, rows in the given
+     * order; returns the files written, relative to {@code folder}.
+     */
+    @FunctionalInterface
+    public interface ParquetStager {
+        List<String> stage(Map<String, List<String>> tables, Path folder, LocalDate date) throws SQLException, IOException;
+    }
+
+    /**
+     * The tables published as Parquet (the marts and the quarantine), each with its sort order:
+     * its unique key's columns, or an empty list for all columns in order (the quarantine).
+     */
+    public static Map<String, List<String>> parquetTables(ModelCatalog catalog) {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS)
+                .forEach(m -> tables.put(m.name(), m.doc() == null ? List.of() : m.doc().uniqueKey()));
+        tables.put(QUARANTINE_TABLE, List.of());
+        return tables;
+    }
+
     /** Publishes the night; {@code executionId} (the job execution) names the warehouse snapshot. */
     public Published publish(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
             long executionId) throws SQLException, IOException {
+        return publish(work, config, date, catalog, executionId, (tables, folder, d) -> stageParquet(work, tables,
+                folder, d));
+    }
+
+    /**
+     * Publishes the night with its Parquet written by {@code parquet} (the Spark night's writes it
+     * with Spark) and the warehouse file copied from the tables {@code work} sees.
+     */
+    public Published publish(Connection work, JobConfig config, LocalDate date, ModelCatalog catalog,
+            long executionId, ParquetStager parquetStager) throws SQLException, IOException {
         Files.createDirectories(config.output());
         recover(config);
         Path stage = config.output().resolve(STAGING);
@@ -112,7 +144,8 @@ public final class Publisher {
         List<String> parquet;
         List<String> tables;
         try {
-            parquet = stageParquet(work, catalog, stage.resolve("marts"), date);
+            Files.createDirectories(stage.resolve("marts"));
+            parquet = parquetStager.stage(parquetTables(catalog), stage.resolve("marts"), date);
             PublishHooks.reached("parquet-staged");
             tables = stageWarehouse(work, config, date, catalog, stage.resolve("warehouse.duckdb"));
             PublishHooks.reached("warehouse-staged");
@@ -184,15 +217,10 @@ public final class Publisher {
      * is the partition column, so it is left out of the file; it must hold the night's date on
      * every row (checked: otherwise the folder name would change the data).
      */
-    private List<String> stageParquet(Connection work, ModelCatalog catalog, Path folder, LocalDate date)
+    private List<String> stageParquet(Connection work, Map<String, List<String>> tables, Path folder, LocalDate date)
             throws SQLException, IOException {
-        Files.createDirectories(folder);
-        Map<String, String> tables = new LinkedHashMap<>();
-        catalog.models().stream().filter(m -> m.layer() == SqlModel.Layer.MARTS)
-                .forEach(m -> tables.put(m.name(), orderBy(m)));
-        tables.put(QUARANTINE_TABLE, "ALL");
         List<String> files = new ArrayList<>();
-        for (Map.Entry<String, String> table : tables.entrySet()) {
+        for (Map.Entry<String, List<String>> table : tables.entrySet()) {
             String name = table.getKey();
             Path file = Files.createDirectories(folder.resolve(name)).resolve(name + ".parquet");
             String select = "*";
@@ -208,7 +236,9 @@ public final class Publisher {
                 }
                 select = "* EXCLUDE (" + PARTITION_COLUMN + ")";
             }
-            Db.execute(work, "COPY (SELECT " + select + " FROM " + name + " ORDER BY " + table.getValue() + ") TO "
+            String order = table.getValue().isEmpty() ? "ALL"
+                    : table.getValue().stream().map(Sql::identifier).collect(Collectors.joining(", "));
+            Db.execute(work, "COPY (SELECT " + select + " FROM " + name + " ORDER BY " + order + ") TO "
                     + Sql.literal(file) + " (FORMAT parquet, COMPRESSION zstd)");
             files.add(name + "/" + name + ".parquet");
         }
@@ -699,7 +729,7 @@ public final class Publisher {
         }
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

@@ -242,4 +242,50 @@ class JobConfigLoaderTest {
         assertThatThrownBy(() -> load(head + "{url: \"jdbc:postgresql://db/bi\", schema: crm, read_role: public}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("publish.postgres.read_role 'public'");
     }
+
+    // issue 19, the engine
+
+    @Test
+    void theEngineIsDuckDbUnlessTheConfigSaysSparkWithItsSettings() throws Exception {
+        assertThat(load("name: j\nsources: {customers: c.csv}\n").engine()).isEqualTo("duckdb");
+        JobConfig c = load("""
+                name: j
+                engine: spark
+                spark: {master: "local[4]", settings: {spark.sql.shuffle.partitions: 8}}
+                sources: {customers: c.csv}
+                """);
+        assertThat(c.onSpark()).isTrue();
+        assertThat(c.spark().master()).isEqualTo("local[4]");
+        assertThat(c.spark().settings()).containsExactly(java.util.Map.entry("spark.sql.shuffle.partitions", "8"));
+        assertThat(c.withParameters(java.util.Map.of()).engine()).isEqualTo("spark");
+        assertThat(load("name: j\nsources: {customers: c.csv}\n").withEngine("spark").onSpark()).isTrue();
+    }
+
+    @Test
+    void anUnknownEngineOrSettingIsRefusedAtLoad() {
+        assertThatThrownBy(() -> load("name: j\nengine: sparkk\nsources: {customers: c.csv}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("engine 'sparkk' is not an engine")
+                .hasMessageContaining("[duckdb, spark]");
+        assertThatThrownBy(() -> load("name: j\nspark: {settings: {executors: 4}}\nsources: {customers: c.csv}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("spark.settings.executors");
+        assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\n").withEngine("flink"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("engine 'flink'");
+    }
+
+    @Test
+    void sparkRefusesWhatItDoesNotRunYet() {
+        assertThatThrownBy(() -> load("""
+                name: j
+                engine: spark
+                sources: {orders: {path: "o/*.csv", incremental: {files: new}}}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sources.orders.incremental is not supported with engine spark");
+        assertThatThrownBy(() -> load("""
+                name: j
+                engine: spark
+                publish: {postgres: {url: "jdbc:postgresql://h/db", user: u, password_env: P, schema: crm}}
+                sources: {customers: c.csv}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("publish.postgres is not supported with engine spark");
+    }
 }

@@ -1,0 +1,95 @@
+package org.crmwarehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.crmwarehouse.config.JobConfig;
+import org.crmwarehouse.config.JobConfigLoader;
+import org.crmwarehouse.contract.Contract;
+import org.crmwarehouse.spark.PublishedComparison;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 19 item 2: a night run on Spark (local[2]) publishes what the same night run on DuckDB
+ * publishes, table by table as multisets: exact row counts and values, DOUBLE columns within
+ * {@link PublishedComparison#RELATIVE_TOLERANCE} (the order of floating-point sums differs between
+ * engines), looser per column only where stated in {@link #LOOSER}. Both nights go through the
+ * command line, so this is also the end-to-end test of {@code run --engine spark}. The sample night
+ * runs in the default test run; CDNOW, Olist and Online Retail in the acceptance profile (skipped
+ * when ../shared/datasets is absent).
+ *
+ * <p>Until the Spark transform (SparkModelRunner, the spark-models branch) is merged, the Spark
+ * night stops at transform with "not implemented" and the comparison is skipped with that message.
+ */
+class SparkNightEqualityTest {
+    /** Columns whose figures may differ by more than the default tolerance, and why: none so far. */
+    static final Map<String, Double> LOOSER = Map.of();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theSampleNightOnSparkPublishesTheDuckDbNightsTables() throws Exception {
+        bothEngines("nightly");
+    }
+
+    @Test
+    @Tag("acceptance")
+    void cdnowOnSparkPublishesTheDuckDbNightsTables() throws Exception {
+        needsDataset("CDNOW_sample.txt");
+        bothEngines("cdnow");
+    }
+
+    @Test
+    @Tag("acceptance")
+    void olistOnSparkPublishesTheDuckDbNightsTables() throws Exception {
+        needsDataset("olist_closed_deals_dataset.csv");
+        bothEngines("olist");
+    }
+
+    @Test
+    @Tag("acceptance")
+    void onlineRetailOnSparkPublishesTheDuckDbNightsTables() throws Exception {
+        needsDataset("online_retail_sample.csv");
+        bothEngines("online-retail");
+    }
+
+    private static void needsDataset(String file) {
+        Path p = Path.of("../shared/datasets").resolve(file);
+        Assumptions.assumeTrue(Files.exists(p), "../shared/datasets absent: " + p + " not found, test skipped");
+    }
+
+    /** jobs/<job>.yaml copied with its relative paths made absolute and the output in a folder of its own. */
+    private Path config(String job, String engine) throws Exception {
+        Path jobs = Path.of("jobs").toAbsolutePath();
+        String text = Files.readString(jobs.resolve(job + ".yaml"), StandardCharsets.UTF_8)
+                .replace("../", jobs + "/../")
+                .replaceAll("(?m)^output:.*$", "output: " + tmp.resolve("out-" + engine))
+                .replaceAll("(?m)^name:.*$", "name: " + job.replace('-', '_') + "_" + engine);
+        Path config = tmp.resolve(job + "-" + engine + ".yaml");
+        Files.writeString(config, text, StandardCharsets.UTF_8);
+        return config;
+    }
+
+    private void bothEngines(String job) throws Exception {
+        Path duckConfig = config(job, "duckdb");
+        Path sparkConfig = config(job, "spark");
+        Cli.Result duck = Cli.run("run", "--config", duckConfig.toString());
+        assertThat(duck.exit()).as(duck.err()).isIn(0, 3); // 3: published with warnings
+        Cli.Result spark = Cli.run("run", "--config", sparkConfig.toString(), "--engine", "spark");
+        Assumptions.assumeFalse(spark.exit() != 0 && spark.err().contains("not implemented: the Spark transform"),
+                "skipped: the Spark transform (SparkModelRunner) is not merged yet: " + spark.err().strip());
+        assertThat(spark.exit()).as(spark.err()).isEqualTo(duck.exit());
+        JobConfig a = new JobConfigLoader(Contract.standard()).load(duckConfig);
+        JobConfig b = new JobConfigLoader(Contract.standard()).load(sparkConfig);
+        assertThat(spark.out()).contains(b.warehouseFile().toString()).contains("Parquet marts");
+        assertThat(PublishedComparison.differences(a.martsFolder(), b.martsFolder(),
+                JobConfig.datePartition(a.businessDate()), LOOSER)).isEmpty();
+    }
+}
