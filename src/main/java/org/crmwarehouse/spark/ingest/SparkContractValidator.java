@@ -60,6 +60,7 @@ public final class SparkContractValidator {
 
     private final Contract contract;
     private SparkSession spark;
+    private Scratch scratch;
     private Dataset<Row> quarantine;
     private Dataset<Row> setAside;
     private Dataset<Row> setAsideKeys;
@@ -70,10 +71,11 @@ public final class SparkContractValidator {
 
     public List<SourceAudit> validate(SparkTables tables, JobConfig config, LocalDate businessDate) {
         spark = tables.spark();
+        scratch = new Scratch(tables);
         tables.registerAll();
         String bd = date(businessDate);
         quarantine = spark.sql("SELECT " + bd + " AS business_date, entity, source, line, column_name, reason_code, "
-                + "value, detail, raw_text FROM extract_rejects").localCheckpoint();
+                + "value, detail, raw_text FROM extract_rejects").transform(scratch::keep);
         setAside = spark.createDataFrame(List.of(), SET_ASIDE);
         setAsideKeys = spark.createDataFrame(List.of(), KEYS);
         setAsideKeys.createOrReplaceTempView(ContractValidatorNames.SET_ASIDE_KEYS);
@@ -130,6 +132,7 @@ public final class SparkContractValidator {
                 .add("reason", DataTypes.StringType).add("lines", DataTypes.LongType)));
         tables.materialize(ContractValidator.AUDIT_SET_ASIDE, "SELECT entity, source, reason, column_name, count(*) AS "
                 + "rows FROM " + ContractValidator.SET_ASIDE + " GROUP BY entity, source, reason, column_name");
+        scratch.clear();
         return audits;
     }
 
@@ -151,16 +154,16 @@ public final class SparkContractValidator {
         String bd = date(businessDate);
         quarantine = quarantine.unionByName(spark.sql("SELECT " + bd + " AS business_date, " + SparkSql.literal(e)
                 + " AS entity, t._source AS source, t._line AS line, i.column_name, i.reason_code, i.value, i.detail, "
-                + "t._raw_text AS raw_text FROM _issues i JOIN _typed t USING (_row)")).localCheckpoint();
+                + "t._raw_text AS raw_text FROM _issues i JOIN _typed t USING (_row)")).transform(scratch::keep);
         setAside = setAside.unionByName(spark.sql("SELECT " + bd + " AS business_date, " + SparkSql.literal(e)
                 + " AS entity, t._source AS source, t._line AS line, l.column_name, "
                 + SparkSql.literal(AsOf.LATER_THAN_BUSINESS_DATE) + " AS reason, l.value, l.detail, t._raw_text AS "
-                + "raw_text FROM _later l JOIN _typed t USING (_row)")).localCheckpoint();
+                + "raw_text FROM _later l JOIN _typed t USING (_row)")).transform(scratch::keep);
         String key = ContractValidator.singleKeyColumn(entity);
         if (key != null) {
             setAsideKeys = setAsideKeys.unionByName(spark.sql("SELECT " + SparkSql.literal(e) + " AS entity, CAST("
                     + key + " AS STRING) AS key_value FROM _typed WHERE _row IN (SELECT _row FROM _later)"))
-                    .localCheckpoint();
+                    .transform(scratch::keep);
             setAsideKeys.createOrReplaceTempView(ContractValidatorNames.SET_ASIDE_KEYS);
         }
         return checked.later;
@@ -182,7 +185,7 @@ public final class SparkContractValidator {
         }
         typed.add("concat_ws(" + SparkSql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
         // checkpointed: _row must not be drawn again when the plan is recomputed
-        spark.sql("SELECT " + String.join(", ", typed) + " FROM " + from).localCheckpoint()
+        spark.sql("SELECT " + String.join(", ", typed) + " FROM " + from).transform(scratch::keep)
                 .createOrReplaceTempView("_typed");
     }
 
@@ -279,7 +282,7 @@ public final class SparkContractValidator {
                 later = later.unionByName(spark.sql("SELECT _row, " + SparkSql.literal(c.name()) + " AS column_name, "
                         + c.name() + "__text AS value, " + SparkSql.literal("later than business date " + businessDate)
                         + " AS detail FROM _typed WHERE " + later(c, c.name(), businessDate) + " AND year(" + c.name()
-                        + ") < 10000 AND _row NOT IN (SELECT _row FROM _later)")).localCheckpoint();
+                        + ") < 10000 AND _row NOT IN (SELECT _row FROM _later)")).transform(scratch::keep);
                 later.createOrReplaceTempView("_later");
             }
         }
@@ -292,14 +295,14 @@ public final class SparkContractValidator {
         Dataset<Row> issues = spark.createDataFrame(List.of(), ISSUES);
         if (!columnChecks.isEmpty()) {
             issues = spark.sql("SELECT * FROM (" + String.join("\nUNION ALL\n", columnChecks) + ") WHERE true"
-                    + notSetAside).localCheckpoint();
+                    + notSetAside).transform(scratch::keep);
         }
         issues.createOrReplaceTempView("_issues");
         for (EntityContract.RowRule rule : entity.rowRules()) {
             issues = issues.unionByName(spark.sql("SELECT _row, " + SparkSql.literal(rule.column()) + " AS column_name, "
                     + SparkSql.literal(ReasonCode.valueOf(rule.reason()).name()) + " AS reason_code, " + rule.column()
                     + "__text AS value, " + SparkSql.literal(rule.detail()) + " AS detail FROM _typed WHERE _row NOT IN "
-                    + "(SELECT _row FROM _issues) AND (" + rule.invalidWhen() + ")")).localCheckpoint();
+                    + "(SELECT _row FROM _issues) AND (" + rule.invalidWhen() + ")")).transform(scratch::keep);
             issues.createOrReplaceTempView("_issues");
         }
         List<ColumnContract> key = entity.keyColumns();
@@ -312,7 +315,7 @@ public final class SparkContractValidator {
                     + "detail FROM (SELECT _row, _line, " + keyList + ", min(_line) OVER (PARTITION BY " + keyList
                     + ") AS first_line, row_number() OVER (PARTITION BY " + keyList + " ORDER BY _line, _row) AS "
                     + "occurrence FROM _typed WHERE _row NOT IN (SELECT _row FROM _issues)" + notSetAside
-                    + ") WHERE occurrence > 1")).localCheckpoint();
+                    + ") WHERE occurrence > 1")).transform(scratch::keep);
             issues.createOrReplaceTempView("_issues");
         }
         List<ColumnContract> references = entity.columns().stream().filter(c -> c.references() != null
@@ -328,14 +331,14 @@ public final class SparkContractValidator {
                     continue;
                 }
                 validKeys(e, c).createOrReplaceTempView("_valid_keys");
-                spark.sql(keys).localCheckpoint().createOrReplaceTempView("_aside_keys");
+                spark.sql(keys).transform(scratch::keep).createOrReplaceTempView("_aside_keys");
                 later = later.unionByName(spark.sql("SELECT _row, " + SparkSql.literal(c.name()) + " AS column_name, "
                         + "CAST(" + c.name() + " AS STRING) AS value, " + SparkSql.literal("references "
                         + c.references() + " set aside as later than business date " + businessDate) + " AS detail "
                         + "FROM _typed t WHERE " + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues)"
                         + notSetAside + " AND NOT EXISTS (SELECT 1 FROM _valid_keys k WHERE k.v = t." + c.name()
                         + ") AND EXISTS (SELECT 1 FROM _aside_keys k WHERE k.v = t." + c.name() + ")"))
-                        .localCheckpoint();
+                        .transform(scratch::keep);
                 later.createOrReplaceTempView("_later");
             }
             count = later.count();
@@ -347,7 +350,7 @@ public final class SparkContractValidator {
                     + SparkSql.literal("no " + c.references() + " with this value") + " AS detail FROM _typed t WHERE "
                     + c.name() + " IS NOT NULL AND _row NOT IN (SELECT _row FROM _issues)" + notSetAside
                     + " AND NOT EXISTS (SELECT 1 FROM _valid_keys k WHERE k.v = t." + c.name() + ")"))
-                    .localCheckpoint();
+                    .transform(scratch::keep);
             issues.createOrReplaceTempView("_issues");
         }
         return new Checked(count);
@@ -359,7 +362,7 @@ public final class SparkContractValidator {
                 ? "SELECT DISTINCT " + c.references().column() + " AS v FROM _typed WHERE _row NOT IN (SELECT _row FROM "
                         + "_issues) AND _row NOT IN (SELECT _row FROM _later)"
                 : "SELECT DISTINCT " + c.references().column() + " AS v FROM valid_" + c.references().entity();
-        return spark.sql(sql).localCheckpoint();
+        return spark.sql(sql).transform(scratch::keep);
     }
 
     private static String setAsideKeys(EntityContract entity, ColumnContract c) {

@@ -60,6 +60,7 @@ public final class SparkSourceReader {
 
     private final Contract contract;
     private SparkSession spark;
+    private Scratch scratch;
     private final List<Dataset<Row>> rejects = new ArrayList<>();
     private final List<Dataset<Row>> multiline = new ArrayList<>();
     private final List<Row> lineCounts = new ArrayList<>();
@@ -95,6 +96,7 @@ public final class SparkSourceReader {
     public void read(SparkTables tables, JobConfig config, LocalDate businessDate) throws SQLException {
         checkSupported(config);
         spark = tables.spark();
+        scratch = new Scratch(tables);
         for (Map.Entry<String, FileSpec> raw : config.raw().entrySet()) {
             String label = "raw:" + raw.getKey();
             Dataset<Row> rows = readFile(raw.getValue(), label, label, null);
@@ -141,6 +143,7 @@ public final class SparkSourceReader {
             multi = multi.unionByName(m);
         }
         tables.write("extract_multiline", multi);
+        scratch.clear();
     }
 
     static StructType rawSchema(EntityContract entity) {
@@ -209,14 +212,14 @@ public final class SparkSourceReader {
         String quotes = quote == null ? "0" : "length(value) - length(replace(value, " + SparkSql.literal(quote) + ", ''))";
         Dataset<Row> marked = spark.sql("SELECT _n, value, coalesce(sum(quotes) OVER (ORDER BY _n ROWS BETWEEN "
                 + "UNBOUNDED PRECEDING AND 1 PRECEDING), 0) % 2 = 1 AS inside FROM (SELECT _n, value, " + quotes
-                + " AS quotes FROM _lines)").localCheckpoint();
+                + " AS quotes FROM _lines)").transform(scratch::keep);
         marked.createOrReplaceTempView("_marked");
         boolean header = file.header();
         String blank = "(NOT inside AND value = ''" + (header ? " AND _n > 1" : "") + ")";
         Dataset<Row> records = spark.sql("SELECT rec AS _line, count(*) AS lines, concat_ws('\\n', transform("
                 + "array_sort(collect_list(struct(_n, value))), x -> x.value)) AS text FROM (SELECT _n, value, "
                 + "max(CASE WHEN NOT inside THEN _n END) OVER (ORDER BY _n ROWS UNBOUNDED PRECEDING) AS rec FROM "
-                + "_marked WHERE NOT " + blank + ") GROUP BY rec").localCheckpoint();
+                + "_marked WHERE NOT " + blank + ") GROUP BY rec").transform(scratch::keep);
         records.createOrReplaceTempView("_records");
         Row counts = spark.sql("SELECT count(*), count_if(" + blank + ") FROM _marked").first();
         long headerLines = header ? spark.sql("SELECT coalesce(max(lines), 0) FROM _records WHERE _line = 1")
@@ -254,16 +257,16 @@ public final class SparkSourceReader {
         spark.sql("SELECT _line, lines, text, _p, " + found + " AS _found FROM (SELECT _line, lines, text, from_csv("
                 + "text || " + SparkSql.literal(file.delimiter() + SENTINEL) + ", " + SparkSql.literal(String.join(", ",
                 schema)) + ", " + options + ") AS _p FROM _records" + (header ? " WHERE _line > 1" : "") + ")")
-                .localCheckpoint().createOrReplaceTempView("_parsed");
+                .transform(scratch::keep).createOrReplaceTempView("_parsed");
         String e = SparkSql.literal(entity);
         String s = SparkSql.literal(source);
         rejects.add(spark.sql("SELECT " + e + " AS entity, " + s + " AS source, _line AS line, CAST(NULL AS STRING) "
                 + "AS column_name, 'MALFORMED_ROW' AS reason_code, CAST(NULL AS STRING) AS value, CASE WHEN _found IS "
                 + "NULL THEN 'TOO MANY COLUMNS: Expected Number of Columns: " + k + " Found: ' || (" + k + " + 1) ELSE "
                 + "'MISSING COLUMNS: Expected Number of Columns: " + k + " Found: ' || _found END AS detail, text AS "
-                + "raw_text FROM _parsed WHERE _found IS DISTINCT FROM " + k).localCheckpoint());
+                + "raw_text FROM _parsed WHERE _found IS DISTINCT FROM " + k).transform(scratch::keep));
         multiline.add(spark.sql("SELECT " + e + " AS entity, " + s + " AS source, _line AS line, lines FROM _parsed "
-                + "WHERE lines > 1 AND _found = " + k).localCheckpoint());
+                + "WHERE lines > 1 AND _found = " + k).transform(scratch::keep));
         List<String> fields = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             fields.add("_p._c" + i);
@@ -275,14 +278,14 @@ public final class SparkSourceReader {
     private Dataset<Row> readJsonLines(FileSpec file, String entity, String source, Projection projection) {
         lines(file).createOrReplaceTempView("_lines");
         Dataset<Row> parsed = spark.sql("SELECT _n AS _line, value, trim(value) = '' AS blank, from_json(value, "
-                + "'MAP<STRING, STRING>') AS _m FROM _lines").localCheckpoint();
+                + "'MAP<STRING, STRING>') AS _m FROM _lines").transform(scratch::keep);
         parsed.createOrReplaceTempView("_json");
         Row counts = spark.sql("SELECT count(*), count_if(blank) FROM _json").first();
         lineCounts.add(RowFactory.create(entity, source, counts.getLong(0), 0L, counts.getLong(1)));
         rejects.add(spark.sql("SELECT " + SparkSql.literal(entity) + " AS entity, " + SparkSql.literal(source)
                 + " AS source, _line AS line, CAST(NULL AS STRING) AS column_name, 'MALFORMED_ROW' AS reason_code, "
                 + "CAST(NULL AS STRING) AS value, 'not a JSON object' AS detail, value AS raw_text FROM _json WHERE "
-                + "NOT blank AND _m IS NULL").localCheckpoint());
+                + "NOT blank AND _m IS NULL").transform(scratch::keep));
         List<String> keys = spark.sql("SELECT key FROM (SELECT explode(map_keys(_m)) AS key, _line FROM _json WHERE "
                 + "_m IS NOT NULL) GROUP BY key ORDER BY min(_line), key").collectAsList().stream()
                 .map(r -> r.getString(0)).toList();
@@ -321,7 +324,7 @@ public final class SparkSourceReader {
         if (columns.isEmpty()) {
             return rows;
         }
-        Dataset<Row> kept = rows.localCheckpoint();
+        Dataset<Row> kept = rows.transform(scratch::keep);
         kept.createOrReplaceTempView("_read");
         StringBuilder column = new StringBuilder("CASE");
         StringBuilder value = new StringBuilder("CASE");
@@ -331,7 +334,7 @@ public final class SparkSourceReader {
             value.append(when).append(SparkSql.identifier(c));
         }
         Dataset<Row> nul = spark.sql("SELECT _line, " + column + " END AS column_name, " + value + " END AS value FROM "
-                + "_read WHERE " + column + " END IS NOT NULL").localCheckpoint();
+                + "_read WHERE " + column + " END IS NOT NULL").transform(scratch::keep);
         if (nul.isEmpty()) {
             return kept;
         }
@@ -339,7 +342,7 @@ public final class SparkSourceReader {
         rejects.add(spark.sql("SELECT " + SparkSql.literal(entity) + " AS entity, " + SparkSql.literal(source)
                 + " AS source, _line AS line, column_name, 'MALFORMED_ROW' AS reason_code, replace(value, char(0), "
                 + "'\\\\0') AS value, 'a NUL byte in column ' || column_name || ' (a binary or corrupted file?)' AS "
-                + "detail, CAST(NULL AS STRING) AS raw_text FROM _nul").localCheckpoint());
+                + "detail, CAST(NULL AS STRING) AS raw_text FROM _nul").transform(scratch::keep));
         return spark.sql("SELECT * FROM _read WHERE _line NOT IN (SELECT _line FROM _nul)");
     }
 
@@ -391,7 +394,7 @@ public final class SparkSourceReader {
             Db.execute(db, "COPY (SELECT " + String.join(", ", select) + " FROM (\n" + source.mapping() + "\n)) TO "
                     + Sql.literal(out.toString()) + " (FORMAT parquet)");
         }
-        return spark.read().parquet(out.toString()).localCheckpoint();
+        return spark.read().parquet(out.toString()).transform(scratch::keep);
     }
 
     private static List<String> rawFileTables(SparkTables tables) {

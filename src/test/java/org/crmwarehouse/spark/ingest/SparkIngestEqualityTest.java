@@ -119,7 +119,7 @@ class SparkIngestEqualityTest {
     void anIncrementalSourceIsRefused() throws Exception {
         Files.writeString(tmp.resolve("customers.csv"), "customer_id,name,created_at\nC1,A,2025-01-01 09:00:00\n");
         Files.writeString(tmp.resolve("job.yaml"), "name: inc\nbusiness_date: 2026-03-31\nsources:\n"
-                + "  customers: {path: customers.csv, incremental: {files: new}}\n");
+                + "  customers: {path: customers.csv, incremental: {watermark: created_at}}\n");
         JobConfig config = new JobConfigLoader(Contract.standard()).load(tmp.resolve("job.yaml"));
         assertThatThrownBy(() -> new SparkSourceReader(Contract.standard()).read(new SparkTables(spark,
                 tmp.resolve("spark")), config, LocalDate.of(2026, 3, 31)))
