@@ -17,6 +17,7 @@ import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.QueryRows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +42,9 @@ class SparkIngestEqualityTest {
         spark.stop();
     }
 
+    // Both comparisons run many small Spark jobs: minutes on this loaded machine, hence acceptance.
     @Test
+    @Tag("acceptance")
     void theSampleNightGivesTheDuckDbTables() throws Exception {
         JobConfig config = new JobConfigLoader(Contract.standard()).load(Path.of("jobs/nightly.yaml"));
         IngestComparison c = IngestComparison.run(spark, config, config.businessDate(), tmp.resolve("spark"));
@@ -82,6 +85,7 @@ class SparkIngestEqualityTest {
     }
 
     @Test
+    @Tag("acceptance")
     void aBadInputGivesTheDuckDbTablesAndTheHandCountedFigures() throws Exception {
         JobConfig config = badInput();
         IngestComparison c = IngestComparison.run(spark, config, LocalDate.of(2026, 3, 31), tmp.resolve("spark"));
