@@ -15,11 +15,11 @@ import org.crmwarehouse.config.FileSpec;
  * The column names of a CSV file's header line, read without DuckDB's sniffer: used only when the
  * sniffer gives up on the file's first rows. The header is one line (no quoted line breaks).
  */
-final class CsvHeader {
+public final class CsvHeader {
     private CsvHeader() {
     }
 
-    static List<String> read(FileSpec file) {
+    public static List<String> read(FileSpec file) {
         Charset charset = switch (file.encoding().toLowerCase(Locale.ROOT).replace("_", "-")) {
             case "utf-16" -> StandardCharsets.UTF_16;
             case "latin-1", "latin1", "iso-8859-1" -> StandardCharsets.ISO_8859_1;
@@ -50,7 +50,7 @@ final class CsvHeader {
         return split(line, file.delimiter(), file.quote());
     }
 
-    static List<String> split(String line, String delimiter, String quote) {
+    public static List<String> split(String line, String delimiter, String quote) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

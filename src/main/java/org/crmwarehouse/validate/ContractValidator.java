@@ -146,7 +146,7 @@ public final class ContractValidator {
     }
 
     /** The entity's key column when its key is one column (what references point at), else null. */
-    static String singleKeyColumn(EntityContract entity) {
+    public static String singleKeyColumn(EntityContract entity) {
         List<ColumnContract> key = entity.keyColumns();
         return key.size() == 1 ? key.get(0).name() : null;
     }
@@ -180,7 +180,7 @@ public final class ContractValidator {
     }
 
     /** funnel_events.event_type accepts exactly the job's funnel_stages (the contract lists the default ones). */
-    static ColumnContract withConfiguredStages(String entity, ColumnContract c, JobConfig config) {
+    public static ColumnContract withConfiguredStages(String entity, ColumnContract c, JobConfig config) {
         if (!entity.equals("funnel_events") || !c.name().equals("event_type")) {
             return c;
         }
@@ -324,20 +324,20 @@ public final class ContractValidator {
     // means ('1_000', '0x10', '1.5' as a whole number, '0.00004' rounded to 0, 'epoch', '24:00:00',
     // offsets dropped), and would load such values with a changed meaning.
     /** A whole number: optional sign and digits. */
-    static final String BIGINT_TEXT = "[+-]?[0-9]+";
+    public static final String BIGINT_TEXT = "[+-]?[0-9]+";
     /**
      * Plain decimal notation whose fraction fits the stored 4 decimals exactly (trailing zeros
      * aside). No exponent: 1e3 is how floating point is written, and a float is not an exact amount.
      */
-    static final String DECIMAL_TEXT = "[+-]?([0-9]+(\\.[0-9]{0,4}0*)?|\\.[0-9]{1,4}0*)";
+    public static final String DECIMAL_TEXT = "[+-]?([0-9]+(\\.[0-9]{0,4}0*)?|\\.[0-9]{1,4}0*)";
     /** A calendar date, year first (a year of 5 digits or BC parses, to be refused as out of range). */
-    static final String DATE_TEXT = "[0-9]{4,}[-/][0-9]{1,2}[-/][0-9]{1,2}( \\(BC\\))?";
+    public static final String DATE_TEXT = "[0-9]{4,}[-/][0-9]{1,2}[-/][0-9]{1,2}( \\(BC\\))?";
     /** A time of day from 00:00 to 23:59:59.999999 (never 24:00). */
-    private static final String TIME_PART = "[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
+    public static final String TIME_PART = "[ T]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
     /** A date and, optionally, a time of day. */
-    static final String TIMESTAMP_TEXT = DATE_TEXT + "(" + TIME_PART + ")?";
+    public static final String TIMESTAMP_TEXT = DATE_TEXT + "(" + TIME_PART + ")?";
     /** A date and time with a UTC offset: Z, +05, +0530 or +05:30. */
-    static final String OFFSET_TIMESTAMP_TEXT = DATE_TEXT + TIME_PART + " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)";
+    public static final String OFFSET_TIMESTAMP_TEXT = DATE_TEXT + TIME_PART + " ?(Z|[+-][0-9]{2}(:?[0-9]{2})?)";
     /** Year 10000: the first date outside the range every engine and file format can hold. */
     static final String AFTER_LAST_DATE = "DATE '10000-01-01'";
 

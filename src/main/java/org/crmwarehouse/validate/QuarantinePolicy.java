@@ -20,8 +20,8 @@ import org.crmwarehouse.sql.Sql;
  * lists them.
  */
 public final class QuarantinePolicy {
-    static final int TOP_REASONS = 3;
-    static final int EXAMPLES = 3;
+    public static final int TOP_REASONS = 3;
+    public static final int EXAMPLES = 3;
     /** Raw text longer than this is cut in the error message (a line may hold megabytes). */
     static final int EXAMPLE_CHARS = 120;
 
@@ -80,7 +80,7 @@ public final class QuarantinePolicy {
     }
 
     /** Raw text for a one-line message: control characters shown escaped, long text cut. */
-    static String example(String raw) {
+    public static String example(String raw) {
         if (raw == null) {
             return "(no text)";
         }
