@@ -2,9 +2,9 @@
 -- sql/engine/duckdb.sql, the same names with the same meaning. DuckDB's macros are untyped; these
 -- declare the types the models pass (a timestamp argument is cast to DATE as DuckDB's macro does).
 
--- Whole days from start_date to end_date (negative when end is earlier).
-CREATE OR REPLACE TEMPORARY FUNCTION days_between(start_date DATE, end_date DATE) RETURNS INT
-    RETURN datediff(end_date, start_date);
+-- Whole days from start_date to end_date (negative when end is earlier), BIGINT as DuckDB's date_diff.
+CREATE OR REPLACE TEMPORARY FUNCTION days_between(start_date DATE, end_date DATE) RETURNS BIGINT
+    RETURN CAST(datediff(end_date, start_date) AS BIGINT);
 
 -- The first day of the month / ISO week (Monday) containing a date or timestamp.
 CREATE OR REPLACE TEMPORARY FUNCTION month_start(d DATE) RETURNS DATE RETURN trunc(d, 'MM');

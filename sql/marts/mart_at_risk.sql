@@ -38,9 +38,9 @@ ranked as (
         *,
         case when value_basis = 'margin' then margin else revenue end as value,
         case when value_basis = 'margin' then margin_per_year else revenue_per_year end as value_per_year,
-        row_number() over (
+        cast(row_number() over (
             order by case when value_basis = 'margin' then margin else revenue end desc, customer_id
-        ) as value_rank,
+        ) as bigint) as value_rank,
         count(*) over () as buyers
     from valued
 
@@ -76,7 +76,7 @@ selected as (
 final as (
 
     select
-        row_number() over (order by s.value_per_year desc, s.customer_id) as at_risk_rank,
+        cast(row_number() over (order by s.value_per_year desc, s.customer_id) as bigint) as at_risk_rank,
         s.customer_id,
         case when s.churned_by_inactivity then 'churned' else 'at_risk' end as status,
         s.value_per_year as value_at_stake,

@@ -100,8 +100,8 @@ ranked as (
 
     select
         c.*,
-        row_number() over (partition by c.customer_id
-                           order by c.confidence desc, c.lift desc, c.product_id) as recommendation_rank
+        cast(row_number() over (partition by c.customer_id
+                                order by c.confidence desc, c.lift desc, c.product_id) as bigint) as recommendation_rank
     from scored c
 
 ),

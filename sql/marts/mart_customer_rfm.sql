@@ -37,9 +37,9 @@ scored as (
 
     select
         *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_score,
-        ntile(5) over (order by frequency, customer_id) as f_score,
-        ntile(5) over (order by monetary_total, customer_id) as m_score
+        cast(ntile(5) over (order by recency_days desc, customer_id) as bigint) as r_score,
+        cast(ntile(5) over (order by frequency, customer_id) as bigint) as f_score,
+        cast(ntile(5) over (order by monetary_total, customer_id) as bigint) as m_score
     from measures
 
 ),

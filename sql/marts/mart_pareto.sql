@@ -19,8 +19,8 @@ ranked as (
 
     select
         *,
-        row_number() over (order by revenue desc, customer_id) as revenue_rank,
-        row_number() over (order by coalesce(margin, 0) desc, customer_id) as margin_rank,
+        cast(row_number() over (order by revenue desc, customer_id) as bigint) as revenue_rank,
+        cast(row_number() over (order by coalesce(margin, 0) desc, customer_id) as bigint) as margin_rank,
         count(*) over () as customers,
         sum(revenue) over () as total_revenue,
         sum(margin) over () as total_margin

@@ -29,8 +29,8 @@ cube as (
 
     select
         month, customer_tier, category, department, salesperson, region, channel,
-        grouping(month) * 64 + grouping(customer_tier) * 32 + grouping(category) * 16 + grouping(department) * 8
-            + grouping(salesperson) * 4 + grouping(region) * 2 + grouping(channel) as grouping_id,
+        cast(grouping(month) * 64 + grouping(customer_tier) * 32 + grouping(category) * 16 + grouping(department) * 8
+            + grouping(salesperson) * 4 + grouping(region) * 2 + grouping(channel) as bigint) as grouping_id,
         count(distinct customer_id) as customers,
         count(*) as order_lines,
         sum(revenue) as revenue,

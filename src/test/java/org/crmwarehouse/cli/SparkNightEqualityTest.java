@@ -24,12 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
  * runs in the default test run; CDNOW, Olist and Online Retail in the acceptance profile (skipped
  * when ../shared/datasets is absent).
  *
- * <p>Until the Spark transform (SparkModelRunner, the spark-models branch) is merged, the Spark
- * night stops at transform with "not implemented" and the comparison is skipped with that message.
  */
 class SparkNightEqualityTest {
-    /** Columns whose figures may differ by more than the default tolerance, and why: none so far. */
-    static final Map<String, Double> LOOSER = Map.of();
+    /**
+     * Columns whose figures may differ by more than the default tolerance, and why. The Java models
+     * read the same rows on both engines but in another order (Spark's Parquet parts), so the fits'
+     * sums are added in another order: the estimates agree to ~1e-9, and the standard errors (from a
+     * Hessian by differences of the gradient) and predictions derived from them to ~1e-8.
+     */
+    static final Map<String, Double> LOOSER = Map.of(
+            "mart_model_fit.std_error", 1e-6,
+            "mart_model_backtest.predicted", 1e-6);
 
     @TempDir
     Path tmp;
@@ -83,8 +88,6 @@ class SparkNightEqualityTest {
         Cli.Result duck = Cli.run("run", "--config", duckConfig.toString());
         assertThat(duck.exit()).as(duck.err()).isIn(0, 3); // 3: published with warnings
         Cli.Result spark = Cli.run("run", "--config", sparkConfig.toString(), "--engine", "spark");
-        Assumptions.assumeFalse(spark.exit() != 0 && spark.err().contains("not implemented: the Spark transform"),
-                "skipped: the Spark transform (SparkModelRunner) is not merged yet: " + spark.err().strip());
         assertThat(spark.exit()).as(spark.err()).isEqualTo(duck.exit());
         JobConfig a = new JobConfigLoader(Contract.standard()).load(duckConfig);
         JobConfig b = new JobConfigLoader(Contract.standard()).load(sparkConfig);
