@@ -1,17 +1,10 @@
 -- int_customer_backtest_summary: the back-test's split of each customer's history at the
 -- calibration end (business_date minus the holdout): (x, t_x, T) and the mean repeat spend up to
--- the calibration end, by exactly the rules of int_customer_purchase_summary (a transaction is a
--- customer's sales on one calendar day; returns are not purchases), and the transactions and
+-- the calibration end, over the transactions int_customer_purchase_summary counts
+-- (int_customer_transactions: one per customer-day of sales, returns left out), and the transactions and
 -- revenue of the holdout (calibration end, business_date]. Only customers whose first purchase is
 -- on or before the calibration end are in it: the models predict the customers they have seen.
-with sales as (
-
-    select * from stg_orders
-    where not is_return
-
-),
-
-parameters as (
+with parameters as (
 
     select
         business_date,
@@ -38,26 +31,12 @@ parameters as (
 
 ),
 
-transactions as (
-
-    select
-        sales.customer_id,
-        sales.order_date,
-        sum(sales.revenue) as revenue
-    from sales
-    cross join parameters
-    where sales.order_date <= parameters.business_date
-    group by 1, 2
-
-),
-
 ranked as (
 
     select
-        transactions.*,
-        row_number() over (partition by transactions.customer_id order by transactions.order_date) as transaction_no,
-        transactions.order_date <= parameters.calibration_end as is_calibration
-    from transactions
+        t.*,
+        t.order_date <= parameters.calibration_end as is_calibration
+    from int_customer_transactions t
     cross join parameters
 
 ),

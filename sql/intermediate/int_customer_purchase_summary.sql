@@ -1,7 +1,7 @@
 -- int_customer_purchase_summary: each buying customer's purchase history up to business_date in the
 -- notation of the "buy till you die" models (x, t_x, T) plus the money figures the value marts need.
--- A transaction is a customer's sales on one calendar day (several orders on a day count once, as
--- in the published CDNOW fits); returns are left out of the purchase counts.
+-- The transactions are int_customer_transactions' (a customer's sales on one calendar day; returns
+-- are not purchases); the margins read the sale lines themselves.
 with sales as (
 
     select * from stg_orders
@@ -23,28 +23,6 @@ parameters as (
 
 ),
 
-transactions as (
-
-    select
-        sales.customer_id,
-        sales.order_date,
-        sum(sales.revenue) as revenue
-    from sales
-    cross join parameters
-    where sales.order_date <= parameters.business_date
-    group by 1, 2
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (partition by customer_id order by order_date) as transaction_no
-    from transactions
-
-),
-
 per_customer as (
 
     select
@@ -54,7 +32,7 @@ per_customer as (
         count(*) as transactions,
         sum(revenue) as sales_revenue,
         avg(case when transaction_no > 1 then revenue end) as repeat_mean_revenue
-    from ranked
+    from int_customer_transactions
     group by 1
 
 ),

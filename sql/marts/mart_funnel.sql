@@ -48,23 +48,20 @@ campaign_days (campaign_id, channel, spend_date, daily_spend, step, steps) as (
 
 ),
 
-facts as (
+-- a lead's own fact: exactly one per lead (lead_id is int_funnel_leads' unique key), so it is the
+-- lead's first of its stage in every period and needs no sequencing below
+lead_facts as (
 
     select
         campaign_id,
         channel,
         owner_salesperson as salesperson,
-        cast(created_at as date) as fact_date,
-        'lead' as fact,
-        lead_id,
-        cast(null as decimal(38, 4)) as amount,
-        cast(null as integer) as days_to_deal,
-        false as before_first_contact,
-        cast(null as bigint) as duration_seconds,
-        cast(null as boolean) as connected
+        cast(created_at as date) as fact_date
     from leads
 
-    union all
+),
+
+event_facts as (
 
     select
         coalesce(e.campaign_id, l.campaign_id) as campaign_id,
@@ -81,7 +78,7 @@ facts as (
             else 'open'
         end as fact,
         e.lead_id,
-        e.amount,
+        cast(e.amount as decimal(38, 4)) as amount,
         case when e.stage_role = 'won' then days_between(l.first_contact_time, e.event_time) end as days_to_deal,
         -- the event is earlier than the lead's recorded first contact (created_at): reported, see mart_funnel_anomalies
         e.event_time < l.created_at as before_first_contact,
@@ -98,14 +95,13 @@ facts as (
 -- those are counted on the deal itself)
 stage_facts as (
 
-    select campaign_id, channel, salesperson, fact_date, fact, lead_id, amount, days_to_deal, duration_seconds,
-        connected
-    from facts
+    select campaign_id, channel, salesperson, fact_date, fact, lead_id, amount, duration_seconds, connected
+    from event_facts
 
     union all
 
-    select campaign_id, channel, salesperson, fact_date, 'deal_before_first_contact', lead_id, null, null, null, null
-    from facts
+    select campaign_id, channel, salesperson, fact_date, 'deal_before_first_contact', lead_id, null, null, null
+    from event_facts
     where fact = 'deal' and before_first_contact
 
 ),
@@ -129,6 +125,66 @@ sequenced as (
 
 ),
 
+-- the facts counted per day before they are spread over the three period types: a day holds far
+-- fewer groups than facts, so the periods and grouping sets below read a fraction of the rows.
+-- A fact is the lead's first of the stage in its day, week or month (per salesperson / for all
+-- salespeople) when it is the lead's first fact of the stage or the previous one is in another period.
+daily as (
+
+    select
+        campaign_id,
+        channel,
+        salesperson,
+        fact,
+        fact_date,
+        count(case when lead_id is not null and (nth_by_salesperson = 1
+            or previous_date_by_salesperson is distinct from fact_date) then 1 end) as day_firsts_by_salesperson,
+        count(case when lead_id is not null and (nth_by_salesperson = 1
+            or week_start(previous_date_by_salesperson) is distinct from week_start(fact_date)) then 1 end)
+            as week_firsts_by_salesperson,
+        count(case when lead_id is not null and (nth_by_salesperson = 1
+            or month_start(previous_date_by_salesperson) is distinct from month_start(fact_date)) then 1 end)
+            as month_firsts_by_salesperson,
+        count(case when lead_id is not null and (nth_by_lead = 1
+            or previous_date_by_lead is distinct from fact_date) then 1 end) as day_firsts_by_lead,
+        count(case when lead_id is not null and (nth_by_lead = 1
+            or week_start(previous_date_by_lead) is distinct from week_start(fact_date)) then 1 end)
+            as week_firsts_by_lead,
+        count(case when lead_id is not null and (nth_by_lead = 1
+            or month_start(previous_date_by_lead) is distinct from month_start(fact_date)) then 1 end)
+            as month_firsts_by_lead,
+        sum(amount) as amount,
+        count(*) as fact_count,
+        count(duration_seconds) as facts_with_duration,
+        count(case when connected then 1 end) as connected_facts,
+        sum(duration_seconds) as duration_seconds
+    from sequenced
+    group by campaign_id, channel, salesperson, fact, fact_date
+
+    union all
+
+    select
+        campaign_id,
+        channel,
+        salesperson,
+        'lead',
+        fact_date,
+        count(*),
+        count(*),
+        count(*),
+        count(*),
+        count(*),
+        count(*),
+        null,
+        count(*),
+        0,
+        0,
+        null
+    from lead_facts
+    group by campaign_id, channel, salesperson, fact_date
+
+),
+
 period_types as (
 
     select 'day' as period_type
@@ -137,56 +193,37 @@ period_types as (
 
 ),
 
-facts_by_period as (
+-- each day's counts in its day, week and month, with the firsts of that period type
+firsts as (
 
     select
         p.period_type,
         case p.period_type
-            when 'day' then s.fact_date
-            when 'week' then week_start(s.fact_date)
-            else month_start(s.fact_date)
+            when 'day' then d.fact_date
+            when 'week' then week_start(d.fact_date)
+            else month_start(d.fact_date)
         end as period_start,
+        d.campaign_id,
+        d.channel,
+        d.salesperson,
+        d.fact,
         case p.period_type
-            when 'day' then s.previous_date_by_salesperson
-            when 'week' then week_start(s.previous_date_by_salesperson)
-            else month_start(s.previous_date_by_salesperson)
-        end as previous_period_by_salesperson,
+            when 'day' then d.day_firsts_by_salesperson
+            when 'week' then d.week_firsts_by_salesperson
+            else d.month_firsts_by_salesperson
+        end as firsts_by_salesperson,
         case p.period_type
-            when 'day' then s.previous_date_by_lead
-            when 'week' then week_start(s.previous_date_by_lead)
-            else month_start(s.previous_date_by_lead)
-        end as previous_period_by_lead,
-        s.*
-    from sequenced s
+            when 'day' then d.day_firsts_by_lead
+            when 'week' then d.week_firsts_by_lead
+            else d.month_firsts_by_lead
+        end as firsts_by_lead,
+        d.amount,
+        d.fact_count,
+        d.facts_with_duration,
+        d.connected_facts,
+        d.duration_seconds
+    from daily d
     cross join period_types p
-
-),
-
--- 1 on the lead's first fact of the stage in the period (per salesperson / for all salespeople)
-firsts as (
-
-    select
-        period_type,
-        period_start,
-        campaign_id,
-        channel,
-        salesperson,
-        fact,
-        amount,
-        days_to_deal,
-        duration_seconds,
-        connected,
-        case
-            when lead_id is not null
-                and (nth_by_salesperson = 1 or previous_period_by_salesperson is distinct from period_start)
-            then 1 else 0
-        end as first_by_salesperson,
-        case
-            when lead_id is not null
-                and (nth_by_lead = 1 or previous_period_by_lead is distinct from period_start)
-            then 1 else 0
-        end as first_by_lead
-    from facts_by_period
 
 ),
 
@@ -209,6 +246,7 @@ spend_by_period as (
 
 ),
 
+-- counts are bigint as count() gives them (a sum of counts is wider)
 counted as (
 
     select
@@ -217,39 +255,39 @@ counted as (
         campaign_id,
         channel,
         case when grouping(salesperson) = 1 then '(all)' else salesperson end as salesperson,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'lead' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'lead' and first_by_salesperson = 1 then 1 end)
-        end as leads,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'call' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'call' and first_by_salesperson = 1 then 1 end)
-        end as calls,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'visit' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'visit' and first_by_salesperson = 1 then 1 end)
-        end as visits,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'quote' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'quote' and first_by_salesperson = 1 then 1 end)
-        end as quotes,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'deal' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'deal' and first_by_salesperson = 1 then 1 end)
-        end as deals,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'lost' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'lost' and first_by_salesperson = 1 then 1 end)
-        end as lost,
-        case when grouping(salesperson) = 1
-            then count(case when fact = 'deal_before_first_contact' and first_by_lead = 1 then 1 end)
-            else count(case when fact = 'deal_before_first_contact' and first_by_salesperson = 1 then 1 end)
-        end as deals_before_first_contact,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'lead' then firsts_by_lead end)
+            else sum(case when fact = 'lead' then firsts_by_salesperson end)
+        end, 0) as bigint) as leads,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'call' then firsts_by_lead end)
+            else sum(case when fact = 'call' then firsts_by_salesperson end)
+        end, 0) as bigint) as calls,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'visit' then firsts_by_lead end)
+            else sum(case when fact = 'visit' then firsts_by_salesperson end)
+        end, 0) as bigint) as visits,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'quote' then firsts_by_lead end)
+            else sum(case when fact = 'quote' then firsts_by_salesperson end)
+        end, 0) as bigint) as quotes,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'deal' then firsts_by_lead end)
+            else sum(case when fact = 'deal' then firsts_by_salesperson end)
+        end, 0) as bigint) as deals,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'lost' then firsts_by_lead end)
+            else sum(case when fact = 'lost' then firsts_by_salesperson end)
+        end, 0) as bigint) as lost,
+        cast(coalesce(case when grouping(salesperson) = 1
+            then sum(case when fact = 'deal_before_first_contact' then firsts_by_lead end)
+            else sum(case when fact = 'deal_before_first_contact' then firsts_by_salesperson end)
+        end, 0) as bigint) as deals_before_first_contact,
         sum(case when fact = 'deal' then amount end) as deal_revenue,
         -- every call attempt, not only the lead's first of the period
-        count(case when fact = 'call' then 1 end) as call_attempts,
-        count(case when fact = 'call' then duration_seconds end) as calls_with_duration,
-        count(case when fact = 'call' and connected then 1 end) as connected_calls,
+        cast(coalesce(sum(case when fact = 'call' then fact_count end), 0) as bigint) as call_attempts,
+        cast(coalesce(sum(case when fact = 'call' then facts_with_duration end), 0) as bigint) as calls_with_duration,
+        cast(coalesce(sum(case when fact = 'call' then connected_facts end), 0) as bigint) as connected_calls,
         sum(case when fact = 'call' then duration_seconds end) as talk_seconds
     from firsts
     group by grouping sets (
@@ -262,6 +300,25 @@ counted as (
 -- days to deal are on deal facts only: their percentiles are computed over those alone, not
 -- carried through the grouping of every fact (that cost a fifth of this model's time at
 -- 1,000,000 customers)
+deal_facts_by_period as (
+
+    select
+        p.period_type,
+        case p.period_type
+            when 'day' then f.fact_date
+            when 'week' then week_start(f.fact_date)
+            else month_start(f.fact_date)
+        end as period_start,
+        f.campaign_id,
+        f.channel,
+        f.salesperson,
+        f.days_to_deal
+    from event_facts f
+    cross join period_types p
+    where f.days_to_deal is not null
+
+),
+
 deal_days as (
 
     select
@@ -272,8 +329,7 @@ deal_days as (
         case when grouping(salesperson) = 1 then '(all)' else salesperson end as salesperson,
         percentile_cont(0.5) within group (order by days_to_deal) as median_days_to_deal,
         percentile_cont(0.9) within group (order by days_to_deal) as p90_days_to_deal
-    from firsts
-    where days_to_deal is not null
+    from deal_facts_by_period
     group by grouping sets (
         (period_type, period_start, campaign_id, channel, salesperson),
         (period_type, period_start, campaign_id, channel)
