@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.crmwarehouse.cli.CrmWarehouse;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -28,6 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * figures are non-negative, shares add up to the whole, input rows equal the rows generated, and
  * the heap stays within the child's limit.
  */
+// Several whole nights (20-35 s): in the acceptance profile, which CI runs, so that the default
+// test command stays under 10 minutes with the Spark night's equality test in it.
+@Tag("acceptance")
 class BenchCommandTest {
     @TempDir
     static Path tmp;

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.Map;
 import org.crmwarehouse.orchestrate.OutputLock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * completed date, refuses to overlap a run holding the output lock, and stops on SIGTERM.
  * Input: the golden daily_sales fixture.
  */
+// Several whole nights (20-35 s): in the acceptance profile, which CI runs, so that the default
+// test command stays under 10 minutes with the Spark night's equality test in it.
+@Tag("acceptance")
 class BackfillScheduleTest {
     @TempDir
     Path tmp;

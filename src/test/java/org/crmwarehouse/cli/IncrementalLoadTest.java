@@ -16,6 +16,7 @@ import org.crmwarehouse.generate.GeneratorOptions;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * reference: every published Parquet table must have the same content. A rerun of the last night
  * and a {@code run --full} of the incremental job must publish the same again.
  */
+// Several whole nights (20-35 s): in the acceptance profile, which CI runs, so that the default
+// test command stays under 10 minutes with the Spark night's equality test in it.
+@Tag("acceptance")
 class IncrementalLoadTest {
     private static final List<LocalDate> NIGHTS = List.of(LocalDate.of(2025, 9, 30),
             LocalDate.of(2026, 3, 31), LocalDate.of(2026, 6, 30));

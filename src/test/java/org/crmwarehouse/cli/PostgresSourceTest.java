@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import org.crmwarehouse.publish.CanonicalRows;
 import org.crmwarehouse.sql.Db;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * under readers, failures and types: PostgresPublisherTest; the sample nights:
  * PostgresPublishSampleNightsTest.
  */
+// Several whole nights (20-35 s): in the acceptance profile, which CI runs, so that the default
+// test command stays under 10 minutes with the Spark night's equality test in it.
+@Tag("acceptance")
 class PostgresSourceTest {
     private static final String DATE = "2026-03-31";
 

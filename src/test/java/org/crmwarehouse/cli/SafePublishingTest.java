@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.crmwarehouse.sql.Db;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * daily_sales fixture (all valid; see its README): revenue 200 + 45 + 100 = 345 for 3 lines,
  * + 30 (O3) = 375 for 4, - 100 (the O4 return) = 275 for 5, + 100 (O5) = 375 for 6.
  */
+// Several whole nights (20-35 s): in the acceptance profile, which CI runs, so that the default
+// test command stays under 10 minutes with the Spark night's equality test in it.
+@Tag("acceptance")
 class SafePublishingTest {
     private static final Map<String, Long> LINES = Map.of(
             "2026-04-01", 3L, "2026-04-02", 4L, "2026-04-03", 5L, "2026-04-04", 6L);

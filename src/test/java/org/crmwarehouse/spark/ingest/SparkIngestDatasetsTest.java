@@ -20,8 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19 on the real datasets (jobs/cdnow.yaml, olist.yaml, online-retail.yaml): the Spark
  * ingest gives every table the DuckDB extract + validate give (IngestComparison). Skipped when
  * the shared datasets are not next to the checkout.
+ *
+ * <p>Written but not yet seen passing (the worktree it was written in had no datasets), so tagged
+ * spark-pending, run by neither the default run nor the acceptance profile: {@code mvn -B test
+ * -Dtest.groups=spark-pending -Dtest.excludedGroups= -Dtest=SparkIngestDatasetsTest}.
  */
-@Tag("acceptance")
+@Tag("spark-pending")
 class SparkIngestDatasetsTest {
     private static SparkSession spark;
 
