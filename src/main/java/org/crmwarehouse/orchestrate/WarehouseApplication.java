@@ -35,6 +35,8 @@ public class WarehouseApplication {
         properties.put("spring.main.log-startup-info", "false");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.org.crmwarehouse", "INFO");
+        // Spark warns on every unpartitioned window (ranks over a whole mart), by design in our models
+        properties.put("logging.level.org.apache.spark.sql.execution.window", "ERROR");
         properties.put("logging.pattern.console", "%d{HH:mm:ss} %msg%n");
         ConfigurableApplicationContext context = new SpringApplicationBuilder(WarehouseApplication.class)
                 .web(WebApplicationType.NONE)

@@ -89,8 +89,14 @@ public final class SparkModelRunner {
                     Progress.since(i + 1, models.size(), System.nanoTime() - transformStarted));
         }
         List<DataTests.Failure> failures = new ArrayList<>();
-        for (SqlModel model : models) {
-            failures.addAll(dataTests(spark, model));
+        long testsStarted = System.nanoTime();
+        // a Spark job per check: minutes on a small night, so say where it is
+        for (int i = 0; i < models.size(); i++) {
+            failures.addAll(dataTests(spark, models.get(i)));
+            if ((i + 1) % 10 == 0 || i + 1 == models.size()) {
+                log.info("[transform] data tests {}/{} models; {}", i + 1, models.size(),
+                        Progress.since(i + 1, models.size(), System.nanoTime() - testsStarted));
+            }
         }
         if (!failures.isEmpty()) {
             throw new ModelRunner.DataTestException(failures);
