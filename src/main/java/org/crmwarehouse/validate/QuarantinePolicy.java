@@ -30,12 +30,24 @@ public final class QuarantinePolicy {
 
     /** Throws {@link QuarantineThresholdException} when a source is above its threshold. */
     public static void enforce(Connection db, JobConfig config, List<SourceAudit> audits) throws SQLException {
+        enforce(config, audits, (audit, threshold, own) -> describe(db, audit, threshold, own));
+    }
+
+    /** How an engine describes a source above its threshold (counts, top reasons, example lines). */
+    @FunctionalInterface
+    public interface Description<E extends Exception> {
+        String of(SourceAudit audit, RejectThreshold threshold, boolean ownThreshold) throws E;
+    }
+
+    /** The policy over any engine's tables: the same test and the same one-line message. */
+    public static <E extends Exception> void enforce(JobConfig config, List<SourceAudit> audits,
+            Description<E> description) throws E {
         List<String> failures = new ArrayList<>();
         for (SourceAudit audit : audits) {
             RejectThreshold threshold = config.rejectThresholdFor(audit.entity());
             // rows set aside (later than the business date) are not yet known: neither side counts them
             if (threshold.exceededBy(audit.rowsQuarantined(), audit.rowsRead() - audit.rowsSetAside())) {
-                failures.add(describe(db, audit, threshold, config.sources().containsKey(audit.entity())
+                failures.add(description.of(audit, threshold, config.sources().containsKey(audit.entity())
                         && config.sources().get(audit.entity()).rejectThreshold() != null));
             }
         }

@@ -74,7 +74,8 @@ class SparkNightEqualityTest {
     private Path config(String job, String engine) throws Exception {
         Path jobs = Path.of("jobs").toAbsolutePath();
         String text = Files.readString(jobs.resolve(job + ".yaml"), StandardCharsets.UTF_8)
-                .replace("../", jobs + "/../")
+                // a relative path (../data-samples/..., ../../shared/...) resolved against jobs/ once
+                .replaceAll("(?m)(:\\s*[\"']?)(\\.\\./)", "$1" + java.util.regex.Matcher.quoteReplacement(jobs + "/") + "$2")
                 .replaceAll("(?m)^output:.*$", "output: " + tmp.resolve("out-" + engine))
                 .replaceAll("(?m)^name:.*$", "name: " + job.replace('-', '_') + "_" + engine);
         Path config = tmp.resolve(job + "-" + engine + ".yaml");

@@ -8,7 +8,6 @@ import org.apache.spark.sql.SparkSession;
 import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.config.RejectThreshold;
 import org.crmwarehouse.validate.QuarantinePolicy;
-import org.crmwarehouse.validate.QuarantineThresholdException;
 import org.crmwarehouse.validate.SourceAudit;
 
 /** {@link QuarantinePolicy} over the Spark tables: the same test and the same one-line message. */
@@ -17,18 +16,8 @@ public final class SparkQuarantinePolicy {
     }
 
     public static void enforce(SparkSession spark, JobConfig config, List<SourceAudit> audits) {
-        List<String> failures = new ArrayList<>();
-        for (SourceAudit audit : audits) {
-            RejectThreshold threshold = config.rejectThresholdFor(audit.entity());
-            if (threshold.exceededBy(audit.rowsQuarantined(), audit.rowsRead() - audit.rowsSetAside())) {
-                failures.add(describe(spark, audit, threshold, config.sources().containsKey(audit.entity())
-                        && config.sources().get(audit.entity()).rejectThreshold() != null));
-            }
-        }
-        if (!failures.isEmpty()) {
-            throw new QuarantineThresholdException("quarantine above the reject threshold, nothing published: "
-                    + String.join(" | ", failures));
-        }
+        QuarantinePolicy.<RuntimeException>enforce(config, audits,
+                (audit, threshold, own) -> describe(spark, audit, threshold, own));
     }
 
     private static String describe(SparkSession spark, SourceAudit audit, RejectThreshold threshold, boolean own) {
