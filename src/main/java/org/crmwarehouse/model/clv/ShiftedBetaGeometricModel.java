@@ -112,8 +112,12 @@ public final class ShiftedBetaGeometricModel {
             throw new IllegalArgumentException("renewals must be >= 0: " + renewals);
         }
         double n = renewals + 1.0;
+        // The defining series, not GaussHypergeometric.value: with a = 1 each term is at most
+        // 1 / (1 + d) times the one before, so it converges geometrically for every alpha and beta,
+        // while the 1 - z transformation that value() uses near z = 1 overflows for nearly
+        // homogeneous cohorts (beta ~ 1e6, the optimiser's bound) and gave NaN.
         return (beta + n - 1) / (alpha + beta + n - 1)
-                * GaussHypergeometric.value(1, beta + n, alpha + beta + n, 1 / (1 + discountRate));
+                * GaussHypergeometric.series(1, beta + n, alpha + beta + n, 1 / (1 + discountRate));
     }
 
     public double alpha() {
