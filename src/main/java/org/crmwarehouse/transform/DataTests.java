@@ -40,14 +40,36 @@ public final class DataTests {
     }
 
     public List<Failure> run(Connection db, SqlModel model) throws SQLException {
+        List<TestQuery> queries = queries(model);
         List<Failure> failures = new ArrayList<>();
-        for (TestQuery q : queries(model)) {
-            long rows = Db.queryLong(db, q.sql());
-            if (rows > 0) {
-                failures.add(new Failure(model.name(), q.name(), rows, examples(db, q)));
+        if (queries.isEmpty()) {
+            return failures;
+        }
+        long[] offending = new long[queries.size()];
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(countsSql(queries))) {
+            while (rs.next()) {
+                offending[rs.getInt(1)] = rs.getLong(2);
+            }
+        }
+        for (int i = 0; i < queries.size(); i++) {
+            if (offending[i] > 0) {
+                failures.add(new Failure(model.name(), queries.get(i).name(), offending[i], examples(db, queries.get(i))));
             }
         }
         return failures;
+    }
+
+    /**
+     * One query for all of a model's tests: a row (index in {@code queries}, offending rows) per
+     * test, in no particular order. One statement instead of one per test matters on Spark, where each query is a job with
+     * a fixed start-up cost (the sample night's ~500 tests took 3.5 minutes one by one).
+     */
+    public static String countsSql(List<TestQuery> queries) {
+        List<String> branches = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            branches.add("SELECT " + i + " AS test, count(*) AS offending " + queries.get(i).from());
+        }
+        return String.join(" UNION ALL ", branches);
     }
 
     private static List<String> examples(Connection db, TestQuery q) {
@@ -79,9 +101,6 @@ public final class DataTests {
      * the columns of them an example names.
      */
     public record TestQuery(String name, String from, List<String> show) {
-        public String sql() {
-            return "SELECT count(*) " + from;
-        }
     }
 
     /** The columns that identify a model's row to an operator: its key, else unique columns, and source_line. */
