@@ -45,9 +45,59 @@ class GoldenModelTest {
             cases = list.filter(Files::isDirectory)
                     .filter(d -> only.equals(List.of("")) || only.contains(d.getFileName().toString())).sorted().toList();
         }
-        return cases.stream().map(dir -> DynamicContainer.dynamicContainer(dir.getFileName().toString(),
-                expectedTables(dir).stream().map(expected -> DynamicTest.dynamicTest(
-                        expected.getFileName().toString(), () -> check(dir, expected)))));
+        return cases.stream().map(dir -> {
+            List<Path> expected = expectedTables(dir);
+            CaseNight night = new CaseNight(dir, expected.size());
+            return DynamicContainer.dynamicContainer(dir.getFileName().toString(), expected.stream().map(
+                    table -> DynamicTest.dynamicTest(table.getFileName().toString(), () -> night.check(table))));
+        });
+    }
+
+    /**
+     * A case's night, built once for all its expected tables (building it per table cost the
+     * default test run about a minute) and closed after the last one is checked.
+     */
+    private static final class CaseNight {
+        private final Path dir;
+        private int unchecked;
+        private Connection db;
+        private Exception failure;
+
+        CaseNight(Path dir, int tables) {
+            this.dir = dir;
+            this.unchecked = tables;
+        }
+
+        void check(Path expectedFile) throws Exception {
+            try {
+                GoldenModelTest.check(built(), expectedFile);
+            } finally {
+                if (--unchecked == 0 && db != null) {
+                    db.close();
+                }
+            }
+        }
+
+        private Connection built() throws Exception {
+            if (db == null && failure == null) {
+                Contract contract = Contract.standard();
+                JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
+                Connection c = Db.inMemory();
+                try {
+                    new SourceExtractor(contract).extract(c, config);
+                    new ContractValidator(contract).validate(c, config, config.businessDate());
+                    new ModelRunner(ModelCatalog.packaged(contract)).run(c, config.businessDate(), config.parameters());
+                    db = c;
+                } catch (Exception e) {
+                    c.close();
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure; // every table of the case reports the night's failure
+            }
+            return db;
+        }
     }
 
     private static List<Path> expectedTables(Path dir) {
@@ -58,32 +108,24 @@ class GoldenModelTest {
         }
     }
 
-    private static void check(Path dir, Path expectedFile) throws Exception {
-        Contract contract = Contract.standard();
-        JobConfig config = new JobConfigLoader(contract).load(dir.resolve("job.yaml"));
+    private static void check(Connection db, Path expectedFile) throws Exception {
         String table = expectedFile.getFileName().toString().replace(".csv", "");
-        try (Connection db = Db.inMemory()) {
-            new SourceExtractor(contract).extract(db, config);
-            new ContractValidator(contract).validate(db, config, config.businessDate());
-            new ModelRunner(ModelCatalog.packaged(contract)).run(db, config.businessDate(), config.parameters());
-
-            Map<String, String> types = columnTypes(db, table);
-            List<String> columns = Db.columnsOf(db, "SELECT * FROM read_csv(" + Sql.literal(expectedFile)
-                    + ", header=true, all_varchar=true)");
-            List<String> expectedCasts = new ArrayList<>();
-            for (String c : columns) {
-                assertThat(types).as("columns of " + table).containsKey(c);
-                expectedCasts.add("CAST(nullif(" + Sql.identifier(c) + ", '') AS " + types.get(c) + ") AS "
-                        + Sql.identifier(c));
-            }
-            String actual = "SELECT " + String.join(", ", columns.stream().map(Sql::identifier).toList()) + " FROM " + table;
-            String expected = "SELECT " + String.join(", ", expectedCasts) + " FROM read_csv(" + Sql.literal(expectedFile)
-                    + ", header=true, all_varchar=true)";
-            List<String> missing = rows(db, "(" + expected + ") EXCEPT ALL (" + actual + ")");
-            List<String> unexpected = rows(db, "(" + actual + ") EXCEPT ALL (" + expected + ")");
-            assertThat(missing).as(table + ": expected rows not built (columns " + columns + ")").isEmpty();
-            assertThat(unexpected).as(table + ": built rows not expected (columns " + columns + ")").isEmpty();
+        Map<String, String> types = columnTypes(db, table);
+        List<String> columns = Db.columnsOf(db, "SELECT * FROM read_csv(" + Sql.literal(expectedFile)
+                + ", header=true, all_varchar=true)");
+        List<String> expectedCasts = new ArrayList<>();
+        for (String c : columns) {
+            assertThat(types).as("columns of " + table).containsKey(c);
+            expectedCasts.add("CAST(nullif(" + Sql.identifier(c) + ", '') AS " + types.get(c) + ") AS "
+                    + Sql.identifier(c));
         }
+        String actual = "SELECT " + String.join(", ", columns.stream().map(Sql::identifier).toList()) + " FROM " + table;
+        String expected = "SELECT " + String.join(", ", expectedCasts) + " FROM read_csv(" + Sql.literal(expectedFile)
+                + ", header=true, all_varchar=true)";
+        List<String> missing = rows(db, "(" + expected + ") EXCEPT ALL (" + actual + ")");
+        List<String> unexpected = rows(db, "(" + actual + ") EXCEPT ALL (" + expected + ")");
+        assertThat(missing).as(table + ": expected rows not built (columns " + columns + ")").isEmpty();
+        assertThat(unexpected).as(table + ": built rows not expected (columns " + columns + ")").isEmpty();
     }
 
     private static Map<String, String> columnTypes(Connection db, String table) throws SQLException {
