@@ -131,21 +131,14 @@ public final class SparkModelRunner {
     /** The model's data tests (DataTests's queries, in Spark's spelling); the failing ones. */
     static List<DataTests.Failure> dataTests(SparkSession spark, SqlModel model) {
         List<DataTests.TestQuery> queries = DataTests.queries(model);
-        List<DataTests.Failure> failures = new ArrayList<>();
         if (queries.isEmpty()) {
-            return failures;
+            return List.of();
         }
         long[] offending = new long[queries.size()];
         for (Row counted : spark.sql(SparkDialect.fromDuckDb(DataTests.countsSql(queries))).collectAsList()) {
             offending[counted.getInt(0)] = counted.getLong(1);
         }
-        for (int i = 0; i < queries.size(); i++) {
-            if (offending[i] > 0) {
-                DataTests.TestQuery q = queries.get(i);
-                failures.add(new DataTests.Failure(model.name(), q.name(), offending[i], examples(spark, q)));
-            }
-        }
-        return failures;
+        return DataTests.failures(model, queries, offending, q -> examples(spark, q));
     }
 
     private static List<String> examples(SparkSession spark, DataTests.TestQuery q) {

@@ -41,9 +41,8 @@ public final class DataTests {
 
     public List<Failure> run(Connection db, SqlModel model) throws SQLException {
         List<TestQuery> queries = queries(model);
-        List<Failure> failures = new ArrayList<>();
         if (queries.isEmpty()) {
-            return failures;
+            return List.of();
         }
         long[] offending = new long[queries.size()];
         try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(countsSql(queries))) {
@@ -51,9 +50,16 @@ public final class DataTests {
                 offending[rs.getInt(1)] = rs.getLong(2);
             }
         }
+        return failures(model, queries, offending, q -> examples(db, q));
+    }
+
+    /** The failing tests, in the order of {@code queries}, from each one's count of offending rows. */
+    public static List<Failure> failures(SqlModel model, List<TestQuery> queries, long[] offending,
+            java.util.function.Function<TestQuery, List<String>> examples) {
+        List<Failure> failures = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             if (offending[i] > 0) {
-                failures.add(new Failure(model.name(), queries.get(i).name(), offending[i], examples(db, queries.get(i))));
+                failures.add(new Failure(model.name(), queries.get(i).name(), offending[i], examples.apply(queries.get(i))));
             }
         }
         return failures;
@@ -61,8 +67,9 @@ public final class DataTests {
 
     /**
      * One query for all of a model's tests: a row (index in {@code queries}, offending rows) per
-     * test, in no particular order. One statement instead of one per test matters on Spark, where each query is a job with
-     * a fixed start-up cost (the sample night's ~500 tests took 3.5 minutes one by one).
+     * test, in no particular order. One statement instead of one per test matters on Spark, where
+     * each query is a job with a fixed start-up cost (the sample night's tests took 3.5 minutes
+     * one query at a time).
      */
     public static String countsSql(List<TestQuery> queries) {
         List<String> branches = new ArrayList<>();
