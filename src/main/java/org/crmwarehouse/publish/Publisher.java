@@ -66,7 +66,10 @@ import org.slf4j.LoggerFactory;
  * renames, microseconds apart, or a rollback's the same renames in reverse) a reader can see
  * the new night's Parquet with the previous warehouse, and during step 2 a reader that reads
  * several tables can get some of the new night and some of the old (or none yet, for a new date). A reader that
- * must match the two checks {@code warehouse_info.business_date}.
+ * must match the two checks {@code warehouse_info.business_date}. And a rerun's rename of a
+ * file is atomic for the path, but DuckDB opens the path twice per query (footer, then row
+ * groups), so a query straddling that rename fails with a read error and must be retried; no
+ * path-based layout avoids that without a table format's manifest.
  *
  * <p>Snapshots: each night's warehouse file is kept as
  * {@code snapshots/<business_date>-<execution>.duckdb}, a copy of {@code warehouse.duckdb}
