@@ -23,32 +23,47 @@ keyed as (
         c.birth_date,
         c.owner_salesperson,
         nullif(regexp_remove(lower(trim(c.name)), '[[:space:][:punct:]·・、，。（）]'), '') as name_key,
-        case when length(regexp_remove(c.phone, '[^0-9]')) >= params.dup_phone_key_digits
-            then right(regexp_remove(c.phone, '[^0-9]'), cast(params.dup_phone_key_digits as integer)) end as phone_key,
+        case when length(c.phone_digits) >= params.dup_phone_key_digits
+            then right(c.phone_digits, cast(params.dup_phone_key_digits as integer)) end as phone_key,
         nullif(lower(trim(c.email)), '') as email_key
-    from stg_customers c
+    from (select *, regexp_remove(phone, '[^0-9]') as phone_digits from stg_customers) c
     cross join params
 
 ),
 
 block_keys as (
 
-    select customer_id, 'phone' as key_kind, phone_key as block_key from keyed where phone_key is not null
+    -- key kinds as numbers (1 phone, 2 e-mail, 3 name, 4 name prefix in a city): only the pairs
+    -- leave this model, and numbers hash cheaper than names
+    select customer_id, 1 as key_kind, phone_key as block_key from keyed where phone_key is not null
     union all
-    select customer_id, 'email', email_key from keyed where email_key is not null
+    select customer_id, 2, email_key from keyed where email_key is not null
     union all
-    select customer_id, 'name', name_key from keyed where name_key is not null
+    select customer_id, 3, name_key from keyed where name_key is not null
     union all
     -- typos after the first characters: the name's first 3 characters within one city
-    select customer_id, 'name_prefix', substring(name_key, 1, 3) || '|' || lower(trim(city))
+    select customer_id, 4, substring(name_key, 1, 3) || '|' || lower(trim(city))
     from keyed where name_key is not null and city is not null
+
+),
+
+-- the keys that pair someone: shared, and by no more than dup_max_block_size customers; most
+-- keys belong to one customer and leave here, before the self-join
+pairing_keys as (
+
+    select b.key_kind, b.block_key
+    from block_keys b
+    cross join params
+    group by b.key_kind, b.block_key, params.dup_max_block_size
+    having count(*) between 2 and params.dup_max_block_size
 
 ),
 
 blocks as (
 
-    select b.*, count(*) over (partition by b.key_kind, b.block_key) as block_size
+    select b.customer_id, b.key_kind, b.block_key
     from block_keys b
+    join pairing_keys k on k.key_kind = b.key_kind and k.block_key = b.block_key
 
 ),
 
@@ -58,8 +73,6 @@ pairs as (
     from blocks a
     join blocks b
       on a.key_kind = b.key_kind and a.block_key = b.block_key and a.customer_id < b.customer_id
-    cross join params
-    where a.block_size <= params.dup_max_block_size
 
 ),
 
