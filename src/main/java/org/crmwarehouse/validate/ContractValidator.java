@@ -141,7 +141,8 @@ public final class ContractValidator {
                     + " AS VARCHAR) FROM _typed WHERE _row IN (SELECT _row FROM _later)");
         }
         long setAside = Db.queryLong(db, "SELECT count(*) FROM _later");
-        Db.execute(db, "DROP TABLE _typed; DROP TABLE _issues; DROP TABLE _later");
+        dropTyped(db);
+        Db.execute(db, "DROP TABLE _issues; DROP TABLE _later");
         return setAside;
     }
 
@@ -193,7 +194,8 @@ public final class ContractValidator {
     }
 
     /**
-     * Types the rows of {@code from} into the temp table {@code _typed}: per contract column its
+     * Types the rows of {@code from} into the temp view {@code _typed} (over the temp table
+     * {@code _typed_rows}): per contract column its
      * trimmed text ({@code <name>__text}) and typed value, plus {@code _source}, {@code _line},
      * {@code _row} (by the given expression), {@code _raw_text} and, when asked, {@code _key}.
      */
@@ -205,14 +207,32 @@ public final class ContractValidator {
             typed.add("_key");
         }
         List<String> texts = new ArrayList<>();
+        List<String> textAliases = new ArrayList<>();
         for (ColumnContract c : entity.columns()) {
             String text = "nullif(trim(" + c.name() + "), '')";
-            typed.add(text + " AS " + c.name() + "__text");
-            typed.add(typedExpression(c, text, file, zone) + " AS " + c.name());
+            String value = typedExpression(c, text, file, zone);
+            if (value.equals(text)) {
+                // a text column's value is its text: stored once, the __text name is the view's alias
+                textAliases.add(c.name() + " AS " + c.name() + "__text");
+            } else {
+                typed.add(text + " AS " + c.name() + "__text");
+            }
+            typed.add(value + " AS " + c.name());
             texts.add("coalesce(" + c.name() + ", '')");
         }
         typed.add("concat_ws(" + Sql.literal(delimiter) + ", " + String.join(", ", texts) + ") AS _raw_text");
-        Db.execute(db, "CREATE OR REPLACE TEMP TABLE _typed AS SELECT " + String.join(", ", typed) + " FROM " + from);
+        Db.execute(db, "CREATE OR REPLACE TEMP TABLE " + TYPED_ROWS + " AS SELECT " + String.join(", ", typed)
+                + " FROM " + from);
+        Db.execute(db, "CREATE OR REPLACE TEMP VIEW _typed AS SELECT *" + textAliases.stream().map(a -> ", " + a)
+                .collect(Collectors.joining()) + " FROM " + TYPED_ROWS);
+    }
+
+    /** The table behind the view {@code _typed} (see {@link #buildTyped}). */
+    private static final String TYPED_ROWS = "_typed_rows";
+
+    /** Drops what {@link #buildTyped} created. */
+    static void dropTyped(Connection db) throws SQLException {
+        Db.execute(db, "DROP VIEW _typed; DROP TABLE " + TYPED_ROWS);
     }
 
     /**

@@ -161,8 +161,9 @@ public final class IncrementalValidation {
         }
         long rechecked = Db.queryLong(db, "SELECT count(*) FROM _typed");
         Db.execute(db, "DROP TABLE " + S + "._new_valid; DROP TABLE " + S + "._new_quarantined; DROP TABLE " + S
-                + "._new_set_aside; DROP TABLE " + S + "._replaced; DROP TABLE _typed; DROP TABLE _issues; "
+                + "._new_set_aside; DROP TABLE " + S + "._replaced; DROP TABLE _issues; "
                 + "DROP TABLE _later; DROP TABLE _r; DROP TABLE _window");
+        ContractValidator.dropTyped(db);
 
         long copyStarted = System.nanoTime();
         // a view, not a copy: the transform step attaches the state read-only under the same name
