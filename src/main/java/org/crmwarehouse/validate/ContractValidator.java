@@ -195,9 +195,9 @@ public final class ContractValidator {
 
     /**
      * Types the rows of {@code from} into the temp view {@code _typed} (over the temp table
-     * {@code _typed_rows}): per contract column its
-     * trimmed text ({@code <name>__text}) and typed value, plus {@code _source}, {@code _line},
-     * {@code _row} (by the given expression), {@code _raw_text} and, when asked, {@code _key}.
+     * {@code _typed_rows}): per contract column its trimmed text ({@code <name>__text}) and typed
+     * value, plus {@code _source}, {@code _line}, {@code _row} (by the given expression),
+     * {@code _raw_text} and, when asked, {@code _key}. Drop them with {@link #dropTyped}.
      */
     static void buildTyped(Connection db, EntityContract entity, FileSpec file, ZoneId zone, String from,
             String rowNumber, boolean withKey) throws SQLException {
