@@ -297,7 +297,8 @@ class SafeParquetPublishingTest {
     /**
      * A night killed (SIGKILL) at every named point of publish (see PublishHooks), in a child
      * JVM, then restarted in this one, while the readers loop: no failed read but across a
-     * rename (at most two per case, see Readers), no date folder ever missing, no mixed read, and after each restart the warehouse and the Parquet show the same night.
+     * rename (at most two per case, see Readers), no date folder ever missing, no mixed read,
+     * and after each restart the warehouse and the Parquet show the same night.
      */
     @Test
     @Tag("acceptance") // 9 child JVMs killed and restarted: mvn -B test -Pacceptance (.ci/run runs it)
