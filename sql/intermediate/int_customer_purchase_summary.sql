@@ -50,8 +50,9 @@ margins as (
 
 overall as (
 
-    select safe_divide(sum(margin), sum(case when margin is not null then revenue end)) as margin_rate
-    from sales
+    -- from the customers' sums, not another pass over the sale lines: DECIMAL sums are exact
+    select safe_divide(sum(margin), sum(costed_revenue)) as margin_rate
+    from margins
 
 ),
 
