@@ -20,7 +20,8 @@ public final class SparkSessions {
      * the given extra settings (spark.* keys from the job config) on top of these defaults: no web
      * UI, session time zone UTC (dates and timestamps mean what DuckDB reads), ANSI SQL on (a bad
      * cast fails instead of silently becoming NULL, as in DuckDB), few shuffle partitions (the
-     * night's tables are many and mostly small).
+     * night's tables are many and mostly small), no row limit on recursive CTEs (the models bound
+     * their own recursion).
      */
     public static SparkSession open(String appName, String master, Map<String, String> settings) {
         SparkSession.Builder builder = SparkSession.builder().appName(appName);
@@ -34,7 +35,12 @@ public final class SparkSessions {
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.ansi.enabled", "true")
                 .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.sql.adaptive.enabled", "true");
+                .config("spark.sql.adaptive.enabled", "true")
+                // Spark fails a recursive CTE past 1,000,000 rows or 100 steps by default; DuckDB has
+                // no such limits, and int_referral_walk (over a million rows at 1 M customers) bounds
+                // its own depth with the referral_max_depth parameter, which a user may set above 100
+                .config("spark.sql.cteRecursionRowLimit", "-1")
+                .config("spark.sql.cteRecursionLevelLimit", "-1");
         settings.forEach(builder::config);
         return builder.getOrCreate();
     }
