@@ -37,8 +37,9 @@ public final class SparkSessions {
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.sql.adaptive.enabled", "true")
                 // Spark fails a recursive CTE past 1,000,000 rows or 100 steps by default; DuckDB has
-                // no such limits, and int_referral_walk (over a million rows at 1 M customers) bounds
-                // its own depth with the referral_max_depth parameter, which a user may set above 100
+                // no such limits, and mart_referrals (a row per customer and step up its chain: over
+                // a million at 1 M customers) and int_referral_walk bound their own depth with the
+                // referral_max_depth parameter, which a user may set above 100
                 .config("spark.sql.cteRecursionRowLimit", "-1")
                 .config("spark.sql.cteRecursionLevelLimit", "-1");
         settings.forEach(builder::config);

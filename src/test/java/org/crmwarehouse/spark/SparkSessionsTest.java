@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class SparkSessionsTest {
     /**
-     * A 1M-customer night on Spark failed in int_referral_walk with RECURSION_ROW_LIMIT_EXCEEDED
+     * A 1M-customer night on Spark failed in mart_referrals with RECURSION_ROW_LIMIT_EXCEEDED
      * (Spark's default spark.sql.cteRecursionRowLimit is 1,000,000 rows). The recursion here
      * returns 600,000 anchor rows and 600,000 more at the one step it takes: 1,200,000 by hand.
      */
