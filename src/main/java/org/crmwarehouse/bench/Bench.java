@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.crmwarehouse.config.JobConfig;
 import org.crmwarehouse.generate.DataGenerator;
 import org.crmwarehouse.generate.GenerationSummary;
 import org.crmwarehouse.generate.GeneratorOptions;
@@ -35,15 +36,28 @@ public final class Bench {
     static final List<String> ENTITIES =
             org.crmwarehouse.contract.Contract.standard().entities().stream().map(e -> e.name()).toList();
     private static final String MAIN_CLASS = "org.crmwarehouse.cli.CrmWarehouse";
+    /** Spring Boot's launcher that honours loader.path, as ./crm-warehouse starts a Spark night. */
+    private static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
     private static final long RSS_POLL_MILLIS = 50;
 
     /**
      * @param scale    customers to generate (ignored with input)
      * @param input    an existing folder with the seven contract CSVs, or null to generate
      * @param baseline an earlier bench-report.json to compare with, or null
+     * @param engine   the night's engine, duckdb or spark (JobConfig.ENGINES)
      */
     public record Options(long scale, long seed, Path work, Path input, boolean keep, String heap,
-                          LocalDate businessDate, Path baseline) {
+                          LocalDate businessDate, Path baseline, String engine) {
+        public Options {
+            if (!JobConfig.ENGINES.contains(engine)) {
+                throw new IllegalArgumentException("engine must be one of " + JobConfig.ENGINES
+                        + ", was " + engine);
+            }
+        }
+
+        boolean spark() {
+            return JobConfig.ENGINE_SPARK.equals(engine);
+        }
     }
 
     private final Options options;
@@ -69,6 +83,9 @@ public final class Bench {
         deleteTree(repo);
         double loadBefore = loadAverage();
 
+        if (options.spark()) {
+            requireSparkOnClassPath();
+        }
         Path input;
         BenchReport.Generation generation = null;
         if (options.input() != null) {
@@ -88,8 +105,8 @@ public final class Bench {
         Path gcLog = work.resolve("gc.log");
         Files.deleteIfExists(gcLog);
         List<String> command = childCommand(gcLog, config);
-        progress.printf("bench: running the nightly job in a child JVM (-Xmx%s), log in %s%n",
-                options.heap(), work.resolve("child.log"));
+        progress.printf("bench: running the nightly job on %s in a child JVM (-Xmx%s), log in %s%n",
+                options.engine(), options.heap(), work.resolve("child.log"));
         // progress: the models built so far (the longest step), and the step the child is in
         int modelCount = org.crmwarehouse.transform.ModelCatalog.packaged(org.crmwarehouse.contract.Contract.standard())
                 .models().size();
@@ -146,6 +163,7 @@ public final class Bench {
         y.append("# Written by crm-warehouse bench: the nightly job on ").append(input).append('\n');
         y.append("name: bench_").append(work.getFileName().toString().replaceAll("[^A-Za-z0-9_]", "_")).append('\n');
         y.append("business_date: ").append(options.businessDate()).append('\n');
+        y.append("engine: ").append(options.engine()).append('\n');
         y.append("output: ").append(quote(out.toString())).append('\n');
         y.append("repository: {url: ").append(quote("jdbc:h2:file:" + repo.resolve("batch") + ";AUTO_SERVER=TRUE"))
                 .append(", user: sa}\n");
@@ -166,18 +184,17 @@ public final class Bench {
     /**
      * {@code java -Xmx.. -Xlog:gc*..} then either {@code -jar <jar>} when this JVM runs from the
      * Spring Boot jar (its classes are nested, so only its launcher can load them), or
-     * {@code -cp <classpath> CrmWarehouse} (tests, IDEs), then {@code run --config <config>}.
+     * {@code -cp <classpath> CrmWarehouse} (tests, IDEs), then {@code run --config <config>}. On
+     * Spark, the child gets what this JVM was started with for Spark (see {@link #sparkChildCommand}).
      */
     List<String> childCommand(Path gcLog, Path config) throws IOException {
-        return childCommand(options.heap(), gcLog, List.of("run", "--config", config.toString()));
+        List<String> args = List.of("run", "--config", config.toString());
+        return options.spark() ? sparkChildCommand(options.heap(), gcLog, args) : childCommand(options.heap(), gcLog, args);
     }
 
     /** {@code java -Xmx<heap> -Xlog:gc*:file=<gcLog> <this application> <args...>}. */
     static List<String> childCommand(String heap, Path gcLog, List<String> args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.add("-Xlog:gc*:file=" + gcLog);
+        List<String> command = javaWithHeap(heap, gcLog);
         String classPath = System.getProperty("java.class.path");
         Optional<Path> bootJar = bootJar(classPath);
         if (bootJar.isPresent()) {
@@ -190,6 +207,63 @@ public final class Bench {
         }
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * The child for a Spark night: Spark is not in the jar, so it is started the way this JVM was
+     * (by ./crm-warehouse --engine spark, or by a test whose class path holds Spark): the module
+     * opens Spark needs (pom.xml's spark.jvm.options, passed on from this JVM's arguments) and,
+     * from the Spring Boot jar, its PropertiesLauncher with the same loader.path (target/spark-lib).
+     */
+    static List<String> sparkChildCommand(String heap, Path gcLog, List<String> args) throws IOException {
+        return sparkChildCommand(heap, gcLog, args, ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("java.class.path"), System.getProperty("loader.path"));
+    }
+
+    static List<String> sparkChildCommand(String heap, Path gcLog, List<String> args, List<String> jvmArguments,
+                                          String classPath, String loaderPath) throws IOException {
+        List<String> command = javaWithHeap(heap, gcLog);
+        for (String a : jvmArguments) {
+            if (a.startsWith("--add-opens") || a.startsWith("--add-exports") || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
+                    || a.startsWith("-Djdk.reflect.") || a.startsWith("-Dio.netty.")) {
+                command.add(a);
+            }
+        }
+        Optional<Path> bootJar = bootJar(classPath);
+        if (bootJar.isPresent()) {
+            if (loaderPath == null) {
+                throw new IllegalStateException("a Spark bench from the jar needs -Dloader.path (Spark's jars): "
+                        + "run it as ./crm-warehouse bench --engine spark ...");
+            }
+            command.add("-Dloader.path=" + loaderPath);
+            command.add("-cp");
+            command.add(bootJar.get().toString());
+            command.add(PROPERTIES_LAUNCHER);
+        } else {
+            command.add("-cp");
+            command.add(classPath);
+            command.add(MAIN_CLASS);
+        }
+        command.addAll(args);
+        return command;
+    }
+
+    private static List<String> javaWithHeap(String heap, Path gcLog) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + heap);
+        command.add("-Xlog:gc*:file=" + gcLog);
+        return command;
+    }
+
+    /** Fails early, before generating anything, when the child could not load Spark either. */
+    private static void requireSparkOnClassPath() {
+        try {
+            Class.forName("org.apache.spark.sql.SparkSession", false, Bench.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("Spark is not on the class path: run the bench as "
+                    + "./crm-warehouse bench --engine spark ..., which adds Spark's jars (target/spark-lib)");
+        }
     }
 
     private static Optional<Path> bootJar(String classPath) throws IOException {
@@ -285,7 +359,7 @@ public final class Bench {
                 options.heap(), command);
         long scale = options.input() == null ? options.scale() : customers;
         BenchReport report = new BenchReport(scale, options.input() == null ? options.seed() : -1,
-                input.toString(), machine(loadBefore, loadAfter), generation, runFigures, steps, layers, models,
+                input.toString(), options.engine(), machine(loadBefore, loadAfter), generation, runFigures, steps, layers, models,
                 memory, null);
         if (options.baseline() != null) {
             report = withComparison(report, options.baseline());
@@ -304,13 +378,15 @@ public final class Bench {
             }
         }
         long baseScale = base.path("scale").asLong();
+        JsonNode baseEngine = base.path("engine");
         var comparison = new BenchReport.Comparison(baselineFile.toString(), baseScale,
+                baseEngine.isString() ? baseEngine.asString() : JobConfig.ENGINE_DUCKDB,
                 ratio(report.scale(), baseScale),
                 ratio(report.run().wallSeconds(), base.path("run").path("wallSeconds").asDouble()),
                 stepRatios,
                 ratio(report.memory().peakHeapUsedMiB(), base.path("memory").path("peakHeapUsedMiB").asDouble()),
                 ratio(report.memory().peakRssMiB(), base.path("memory").path("peakRssMiB").asDouble()));
-        return new BenchReport(report.scale(), report.seed(), report.input(), report.machine(), report.generation(),
+        return new BenchReport(report.scale(), report.seed(), report.input(), report.engine(), report.machine(), report.generation(),
                 report.run(), report.steps(), report.layers(), report.models(), report.memory(), comparison);
     }
 

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         "sql/ models as CREATE TABLE AS, the Java models, the marts written to Parquet) alternately",
         "--repetitions times, each in a child JVM; print pipeline / floor per step and in total (wall and",
         "process CPU) and check that both built the same marts. Exit 1 when they differ. Writes",
-        "<work>/floor-report.json."})
+        "<work>/floor-report.json.",
+        "With --engine spark: the same ordinary bench with the night on Spark local (the crossover: run it",
+        "and the DuckDB bench on one --input, the Spark one with --baseline <the DuckDB bench-report.json>)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scale", description = "Customers to generate (required unless --input is given).")
@@ -33,7 +35,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--input", description = "Folder with the seven contract CSVs (e.g. a `generate` output): skip generation.")
     Path input;
 
-    @Option(names = "--work", description = "Work folder (default var/bench/scale-<N>, or var/bench/<input folder name>).")
+    @Option(names = "--work", description = "Work folder (default var/bench/scale-<N>, or var/bench/<input folder name>;"
+            + " prefixed floor-, incremental-<N>- or spark- for those benchmarks).")
     Path work;
 
     @Option(names = "--keep", description = "Keep the generated input, the warehouse and the JobRepository (deleted by default).")
@@ -57,6 +60,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--floor", description = "Measure the nightly job against its own SQL run bare (see above).")
     boolean floor;
 
+    @Option(names = "--engine", defaultValue = "duckdb", paramLabel = "duckdb|spark",
+            description = "The night's engine (default ${DEFAULT-VALUE}). spark: run as ./crm-warehouse bench --engine spark,"
+                    + " which puts Spark's jars on the class path; --baseline a DuckDB report of the same --input"
+                    + " prints Spark / DuckDB per step. Not with --floor or --incremental-nights (DuckDB benchmarks).")
+    String engine;
+
     @Option(names = "--repetitions", defaultValue = "3", description = "With --floor: pipeline and floor runs each, alternating (default ${DEFAULT-VALUE}).")
     int repetitions;
 
@@ -70,10 +79,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path folder = work != null ? work
                 : Path.of("var", "bench", (incrementalNights != 0 ? "incremental-" + incrementalNights + "-"
-                        : floor ? "floor-" : "")
+                        : floor ? "floor-" : "spark".equals(engine) ? "spark-" : "")
                         + (input != null ? String.valueOf(input.toAbsolutePath().normalize().getFileName()) : "scale-" + scale));
         if (floor && incrementalNights != 0) {
             throw new IllegalArgumentException("--floor and --incremental-nights are two benchmarks: give one");
+        }
+        if ((floor || incrementalNights != 0) && !org.crmwarehouse.config.JobConfig.ENGINE_DUCKDB.equals(engine)) {
+            throw new IllegalArgumentException("--floor and --incremental-nights measure the DuckDB night: "
+                    + "--engine " + engine + " applies to the ordinary bench only");
         }
         if (incrementalNights != 0) {
             return incremental(folder);
@@ -82,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
             return floor(folder);
         }
         Bench bench = new Bench(new Bench.Options(scale == null ? 0 : scale, seed, folder, input, keep, heap, date,
-                baseline), System.out);
+                baseline, engine), System.out);
         BenchReport report = bench.run();
         System.out.println();
         System.out.print(BenchPrinter.format(report, top));

@@ -12,8 +12,8 @@ public final class BenchPrinter {
     public static String format(BenchReport r, int top) {
         StringBuilder out = new StringBuilder();
         BenchReport.Machine m = r.machine();
-        line(out, "crm-warehouse bench: %,d customers%s, child JVM -Xmx%s", r.scale(),
-                r.seed() >= 0 ? ", seed " + r.seed() : " (input " + r.input() + ")", r.run().heapLimit());
+        line(out, "crm-warehouse bench: %,d customers%s, engine %s, child JVM -Xmx%s", r.scale(),
+                r.seed() >= 0 ? ", seed " + r.seed() : " (input " + r.input() + ")", r.engine(), r.run().heapLimit());
         line(out, "machine: %d cores, %.1f GiB, Java %s; load average %.2f before, %.2f after%s", m.cores(),
                 m.memoryGiB(), m.java(), m.loadBefore(), m.loadAfter(),
                 Math.max(m.loadBefore(), m.loadAfter()) > m.cores() * 0.5
@@ -59,8 +59,9 @@ public final class BenchPrinter {
                 steps.append(String.format(Locale.ROOT, ", %s x%.2f", e.getKey(), e.getValue()));
             }
             out.append('\n');
-            line(out, "against %s (%,d customers): scale x%.2f, wall time x%.2f%s; peak heap x%.2f, peak RSS x%.2f",
-                    c.baseline(), c.baselineScale(), c.scaleRatio(), c.wallRatio(), steps, c.peakHeapRatio(),
+            line(out, "against %s (%,d customers, engine %s): scale x%.2f, wall time x%.2f%s; peak heap x%.2f,"
+                            + " peak RSS x%.2f",
+                    c.baseline(), c.baselineScale(), c.baselineEngine(), c.scaleRatio(), c.wallRatio(), steps, c.peakHeapRatio(),
                     c.peakRssRatio());
         }
         return out.toString();

@@ -7,11 +7,14 @@ import java.util.Map;
  * What one benchmark measured: generation, the nightly run in a child JVM (steps, models, memory)
  * and, when a baseline report was given, the ratios of this run to it. Written as bench-report.json.
  * Times are seconds unless a name says millis; shares are fractions (0..1) of the enclosing time.
+ * {@code engine} is the night's engine (duckdb or spark): a Spark report compared with a DuckDB
+ * report of the same input (--baseline) gives the engines' ratio per step.
  */
 public record BenchReport(
         long scale,
         long seed,
         String input,
+        String engine,
         Machine machine,
         Generation generation,
         Run run,
@@ -66,8 +69,13 @@ public record BenchReport(
     public record Memory(double peakHeapUsedMiB, double peakHeapCommittedMiB, int gcPauses, double peakRssMiB) {
     }
 
-    /** This run divided by a baseline report's figures (e.g. 1M over 100k shows how time scales). */
-    public record Comparison(String baseline, long baselineScale, double scaleRatio, double wallRatio,
+    /**
+     * This run divided by a baseline report's figures (e.g. 1M over 100k shows how time scales, a
+     * Spark run over a DuckDB run of the same input the engines' ratio).
+     *
+     * @param baselineEngine the baseline's engine (duckdb for reports written before engines were recorded)
+     */
+    public record Comparison(String baseline, long baselineScale, String baselineEngine, double scaleRatio, double wallRatio,
                              Map<String, Double> stepRatios, double peakHeapRatio, double peakRssRatio) {
     }
 }

@@ -71,7 +71,7 @@ final class FloorBench {
         Path floorFolder = work.resolve("floor");
         double loadBefore = Bench.loadAverage();
         Bench bench = new Bench(new Bench.Options(options.scale(), options.seed(), work, options.input(), true,
-                options.heap(), options.businessDate(), null), out);
+                options.heap(), options.businessDate(), null, org.crmwarehouse.config.JobConfig.ENGINE_DUCKDB), out);
         Path input;
         if (options.input() != null) {
             input = options.input().toAbsolutePath().normalize();
