@@ -111,7 +111,7 @@ public final class ModelFitModel implements JavaModel {
                 try {
                     GammaGammaModel spend = GammaGammaModel.fit(spends);
                     if (!(spend.q() > 1)) {
-                        throw new ModelFitException(GammaGammaModel.NAME, "q = " + spend.q()
+                        throw new ModelFitException(GammaGammaModel.NAME, "q = " + ModelFitException.significant(spend.q())
                                 + " <= 1: the population mean spend is infinite, expected spend cannot be predicted", null);
                     }
                     fittedCustomerValue(db, out, parameters, null, spend.fitResult());

@@ -77,11 +77,10 @@ class SparkNightEqualityTest {
         bothEngines("olist");
     }
 
-    // Not passing yet (tag spark-pending, run by neither profile): the BG/NBD fit is degenerate on
-    // this sample and its note quotes the optimiser's last parameters, which differ in the last
-    // digits between engines (the fit reads its rows in another order).
+    // The BG/NBD fit is degenerate on this sample: its note quotes the optimiser's last parameters,
+    // to 4 significant digits (ModelFitException), since their last digits differ between engines.
     @Test
-    @Tag("spark-pending")
+    @Tag("acceptance")
     void onlineRetailOnSparkPublishesTheDuckDbNightsTables() throws Exception {
         needsDataset("online_retail_sample.csv");
         bothEngines("online-retail");

@@ -88,7 +88,7 @@ final class LogScaleMaximumLikelihood {
         }
         for (int i = 0; i < n; i++) {
             if (Math.abs(phi[i]) > LOG_BOUND - BOUNDARY_MARGIN) {
-                throw new ModelFitException(model, "estimate of " + names[i] + " = " + theta[i]
+                throw new ModelFitException(model, "estimate of " + names[i] + " = " + ModelFitException.significant(theta[i])
                         + " lies on the bound of the parameter space (degenerate data?)", theta);
             }
         }
