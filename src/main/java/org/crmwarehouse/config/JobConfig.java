@@ -71,12 +71,21 @@ public record JobConfig(
      *
      * @param master   the master URL (null: spark-submit's, else local[2]; see spark/SparkSessions)
      * @param settings spark.* settings given to the session as they are
+     * @param ingest   who reads and validates the sources ({@code spark.ingest}): one of {@link #INGESTS}
      */
-    public record SparkConfig(String master, Map<String, String> settings) {
-        public static final SparkConfig DEFAULT = new SparkConfig(null, Map.of());
+    public record SparkConfig(String master, Map<String, String> settings, String ingest) {
+        /** Executors read the sources when the master is not local, the driver otherwise. */
+        public static final String INGEST_AUTO = "auto";
+        /** DuckDB on the driver reads and validates, then hands the tables to Spark as Parquet. */
+        public static final String INGEST_DRIVER = "driver";
+        /** Spark reads the sources and checks the contract in Spark SQL (HDFS and s3a:// paths work). */
+        public static final String INGEST_SPARK = "spark";
+        public static final java.util.List<String> INGESTS = java.util.List.of(INGEST_AUTO, INGEST_DRIVER, INGEST_SPARK);
+        public static final SparkConfig DEFAULT = new SparkConfig(null, Map.of(), INGEST_AUTO);
 
         public SparkConfig {
             settings = Map.copyOf(settings);
+            ingest = ingest == null ? INGEST_AUTO : ingest;
         }
     }
 

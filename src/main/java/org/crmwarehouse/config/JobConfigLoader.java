@@ -25,7 +25,7 @@ public final class JobConfigLoader {
             "name", "description", "business_date", "output", "repository", "postgres", "raw", "sources", "parameters",
             "reject_threshold", "keep_snapshots", "schedule", "earliest_date", "time_zone", "funnel_stages",
             "report_locale", "publish", "engine", "spark");
-    private static final Set<String> SPARK_KEYS = Set.of("master", "settings");
+    private static final Set<String> SPARK_KEYS = Set.of("master", "settings", "ingest");
     private static final Set<String> FILE_KEYS = Set.of(
             "path", "format", "delimiter", "header", "columns", "encoding", "quote", "date_format",
             "timestamp_format");
@@ -186,7 +186,7 @@ public final class JobConfigLoader {
             return config;
         }
 
-        /** {@code spark: {master, settings: {spark.*: value}}}: settings are Spark's own keys, passed as they are. */
+        /** {@code spark: {master, settings: {spark.*: value}, ingest}}: settings are Spark's own keys, passed as they are. */
         private JobConfig.SparkConfig spark(JsonNode node) {
             if (node == null || node.isNull()) {
                 return JobConfig.SparkConfig.DEFAULT;
@@ -206,7 +206,12 @@ public final class JobConfigLoader {
                     settings.put(e.getKey(), text(s, e.getKey(), null, "spark.settings."));
                 }
             }
-            return new JobConfig.SparkConfig(text(node, "master", null, "spark."), settings);
+            String ingest = text(node, "ingest", JobConfig.SparkConfig.INGEST_AUTO, "spark.");
+            if (!JobConfig.SparkConfig.INGESTS.contains(ingest)) {
+                throw new ConfigException(file, "spark.ingest '" + ingest + "' is not an ingest; expected one of "
+                        + JobConfig.SparkConfig.INGESTS + " (auto: Spark reads the sources unless the master is local)");
+            }
+            return new JobConfig.SparkConfig(text(node, "master", null, "spark."), settings, ingest);
         }
 
         /**

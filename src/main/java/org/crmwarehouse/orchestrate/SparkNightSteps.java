@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.util.List;
 import java.util.stream.Stream;
 import org.crmwarehouse.publish.Publisher;
+import org.crmwarehouse.spark.DuckDbBridgeIngest;
 import org.crmwarehouse.spark.SparkIngest;
 import org.crmwarehouse.spark.SparkModelRunner;
 import org.crmwarehouse.spark.SparkParquetStager;
@@ -14,6 +15,8 @@ import org.crmwarehouse.spark.SparkSessions;
 import org.crmwarehouse.spark.SparkTables;
 import org.crmwarehouse.sql.Db;
 import org.crmwarehouse.sql.Sql;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 
 /**
@@ -26,6 +29,7 @@ import org.springframework.batch.core.job.JobExecution;
  * otherwise.
  */
 final class SparkNightSteps {
+    private static final Logger log = LoggerFactory.getLogger("org.crmwarehouse.progress");
     /** Tables up to this many rows are copied into the driver database, larger ones are views. */
     private static final long DRIVER_TABLE_ROWS = 100_000;
 
@@ -36,13 +40,19 @@ final class SparkNightSteps {
 
     void extract(RunContext run) throws Exception {
         Files.createDirectories(run.sparkTablesFolder());
-        SparkIngest.INSTANCE.extract(run.config(), run.businessDate(), run.contract(), run.workDatabase().getParent(),
-                tables(run));
+        SparkTables tables = tables(run);
+        Path work = run.workDatabase().getParent();
+        SparkIngest ingest = SparkIngest.forNight(run.config(), tables.spark().sparkContext().master(), work, true);
+        log.info("extract: sources read by {}", ingest instanceof DuckDbBridgeIngest
+                ? "DuckDB on the driver (spark.ingest: driver)" : "Spark (spark.ingest: spark)");
+        ingest.extract(run.config(), run.businessDate(), run.contract(), work, tables);
     }
 
     void validate(RunContext run) throws Exception {
-        SparkIngest.INSTANCE.validate(run.config(), run.businessDate(), run.contract(), run.workDatabase().getParent(),
-                tables(run));
+        SparkTables tables = tables(run);
+        Path work = run.workDatabase().getParent();
+        SparkIngest.forNight(run.config(), tables.spark().sparkContext().master(), work, false)
+                .validate(run.config(), run.businessDate(), run.contract(), work, tables);
     }
 
     void transform(RunContext run) throws Exception {

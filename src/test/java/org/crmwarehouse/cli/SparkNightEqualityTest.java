@@ -63,6 +63,18 @@ class SparkNightEqualityTest {
         bothEngines("nightly");
     }
 
+    /**
+     * The same night with the sources read and validated by Spark itself ({@code spark.ingest:
+     * spark}, what a cluster uses by default) instead of DuckDB on the driver: acceptance profile,
+     * since every contract rule is a Spark job (minutes on the sample).
+     */
+    @Test
+    @Tag("acceptance")
+    void theSampleNightReadBySparkPublishesTheDuckDbNightsTables() throws Exception {
+        Cli.Result spark = bothEngines("nightly", "  ingest: spark\n");
+        assertThat(spark.err() + spark.out()).contains("sources read by Spark (spark.ingest: spark)");
+    }
+
     @Test
     @Tag("acceptance")
     void cdnowOnSparkPublishesTheDuckDbNightsTables() throws Exception {
@@ -92,7 +104,7 @@ class SparkNightEqualityTest {
     }
 
     /** jobs/<job>.yaml copied with its relative paths made absolute and the output in a folder of its own. */
-    private Path config(String job, String engine) throws Exception {
+    private Path config(String job, String engine, String sparkLines) throws Exception {
         Path jobs = Path.of("jobs").toAbsolutePath();
         String text = Files.readString(jobs.resolve(job + ".yaml"), StandardCharsets.UTF_8)
                 // a relative path (../data-samples/..., ../../shared/...) resolved against jobs/ once
@@ -100,16 +112,23 @@ class SparkNightEqualityTest {
                 .replaceAll("(?m)^output:.*$", "output: " + tmp.resolve("out-" + engine))
                 .replaceAll("(?m)^name:.*$", "name: " + job.replace('-', '_') + "_" + engine);
         if (job.equals("nightly") && engine.equals("spark")) {
-            text += SMALL_NIGHT_SETTINGS;
+            text += SMALL_NIGHT_SETTINGS + sparkLines;
+        } else if (engine.equals("spark") && !sparkLines.isEmpty()) {
+            text += "\nspark:\n" + sparkLines;
         }
         Path config = tmp.resolve(job + "-" + engine + ".yaml");
         Files.writeString(config, text, StandardCharsets.UTF_8);
         return config;
     }
 
-    private void bothEngines(String job) throws Exception {
-        Path duckConfig = config(job, "duckdb");
-        Path sparkConfig = config(job, "spark");
+    private Cli.Result bothEngines(String job) throws Exception {
+        return bothEngines(job, "");
+    }
+
+    /** Both nights of jobs/{@code job}.yaml; {@code sparkLines} are added under the Spark night's spark: key. */
+    private Cli.Result bothEngines(String job, String sparkLines) throws Exception {
+        Path duckConfig = config(job, "duckdb", "");
+        Path sparkConfig = config(job, "spark", sparkLines);
         Cli.Result duck = Cli.run("run", "--config", duckConfig.toString());
         assertThat(duck.exit()).as(duck.err()).isIn(0, 3); // 3: published with warnings
         Cli.Result spark = Cli.run("run", "--config", sparkConfig.toString(), "--engine", "spark");
@@ -119,5 +138,6 @@ class SparkNightEqualityTest {
         assertThat(spark.out()).contains(b.warehouseFile().toString()).contains("Parquet marts");
         assertThat(PublishedComparison.differences(a.martsFolder(), b.martsFolder(),
                 JobConfig.datePartition(a.businessDate()), LOOSER)).isEmpty();
+        return spark;
     }
 }

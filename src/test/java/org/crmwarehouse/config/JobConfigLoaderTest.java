@@ -259,6 +259,9 @@ class JobConfigLoaderTest {
         assertThat(c.spark().settings()).containsExactly(java.util.Map.entry("spark.sql.shuffle.partitions", "8"));
         assertThat(c.withParameters(java.util.Map.of()).engine()).isEqualTo("spark");
         assertThat(load("name: j\nsources: {customers: c.csv}\n").withEngine("spark").onSpark()).isTrue();
+        assertThat(c.spark().ingest()).isEqualTo("auto");
+        assertThat(load("name: j\nspark: {ingest: spark}\nsources: {customers: c.csv}\n").spark().ingest())
+                .isEqualTo("spark");
     }
 
     @Test
@@ -268,6 +271,9 @@ class JobConfigLoaderTest {
                 .hasMessageContaining("[duckdb, spark]");
         assertThatThrownBy(() -> load("name: j\nspark: {settings: {executors: 4}}\nsources: {customers: c.csv}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("spark.settings.executors");
+        assertThatThrownBy(() -> load("name: j\nspark: {ingest: executors}\nsources: {customers: c.csv}\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("spark.ingest 'executors' is not an ingest")
+                .hasMessageContaining("[auto, driver, spark]");
         assertThatThrownBy(() -> load("name: j\nsources: {customers: c.csv}\n").withEngine("flink"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("engine 'flink'");
     }

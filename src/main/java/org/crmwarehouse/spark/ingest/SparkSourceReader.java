@@ -79,7 +79,7 @@ public final class SparkSourceReader {
             }
             if (s.getValue().isPostgres()) {
                 throw new ExtractException("sources." + s.getKey() + " is a PostgreSQL query: the Spark engine does "
-                        + "not read PostgreSQL yet; run this job with engine duckdb");
+                        + "not read PostgreSQL yet; set spark.ingest: driver (the driver reads it) or run this job with engine duckdb");
             }
         }
         List<FileSpec> files = new ArrayList<>(config.raw().values());
@@ -88,7 +88,7 @@ public final class SparkSourceReader {
             String encoding = f.encoding() == null ? "utf-8" : f.encoding().toLowerCase(Locale.ROOT).replace("_", "-");
             if (f.format() != FileSpec.FileFormat.PARQUET && !encoding.equals("utf-8") && !encoding.equals("utf8")) {
                 throw new ExtractException(f.path() + ": encoding " + f.encoding() + ": the Spark engine reads UTF-8 "
-                        + "text only; convert the file or run this job with engine duckdb");
+                        + "text only; convert the file, set spark.ingest: driver or run this job with engine duckdb");
             }
         }
     }
