@@ -28,3 +28,11 @@ CREATE OR REPLACE MACRO divide_round_2(total, n) AS
     CAST(sign(CAST(round(total * 10000, 0) AS HUGEINT))
          * ((2 * abs(CAST(round(total * 10000, 0) AS HUGEINT)) + 100 * CAST(n AS HUGEINT))
             // (200 * CAST(n AS HUGEINT))) AS DECIMAL(38, 0)) * CAST(0.01 AS DECIMAL(3, 2));
+
+-- x (a DOUBLE) rounded half away from zero to n decimals as DuckDB's round does it: the binary
+-- value x * 10^n rounded to a whole number, divided by 10^n. Spark's round(DOUBLE, n) rounds the
+-- shortest decimal form instead (34.745 to 34.75 where DuckDB gives 34.74), so a model rounding a
+-- DOUBLE calls this and both engines give the same digits. DECIMAL values keep round() (exact on
+-- both), so another argument type fails the model, naming it (typeof is folded when bound).
+CREATE OR REPLACE MACRO round_double(x, n) AS
+    CASE WHEN typeof(x) NOT IN ('DOUBLE', 'NULL') THEN error('round_double of ' || typeof(x)) ELSE round(CAST(x AS DOUBLE), n) END;

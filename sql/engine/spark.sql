@@ -30,3 +30,10 @@ CREATE OR REPLACE TEMPORARY FUNCTION regexp_remove(s STRING, pattern STRING) RET
 -- DECIMAL(38,2): Spark divides decimals exactly (to 6 places here) and rounds HALF_UP.
 CREATE OR REPLACE TEMPORARY FUNCTION divide_round_2(total DECIMAL(38, 4), n BIGINT) RETURNS DECIMAL(38, 2)
     RETURN CAST(round(total / n, 2) AS DECIMAL(38, 2));
+
+-- x rounded half away from zero to n decimals as DuckDB's round(DOUBLE, n) does it: the binary
+-- value x * 10^n rounded to a whole number (round(.., 0) of a double is exact at .5: the shortest
+-- decimal form of k + 0.5 is k.5), divided by 10^n. Spark's own round(x, n) rounds the shortest
+-- decimal form of x, which differs at ties (34.745 to 34.75 where DuckDB gives 34.74).
+CREATE OR REPLACE TEMPORARY FUNCTION round_double(x DOUBLE, n INT) RETURNS DOUBLE
+    RETURN round(x * power(10, n), 0) / power(10, n);

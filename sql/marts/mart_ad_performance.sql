@@ -101,12 +101,12 @@ final as (
         cast(conversions as bigint) as conversions,
         cast(qualified_conversions as bigint) as qualified_conversions,
         -- rates of counts are not bounded by 1 (real exports have clicks > impressions)
-        cast(round(safe_divide(clicks, impressions), 6) as decimal(18, 6)) as ctr,
-        cast(round(safe_divide(spend, clicks), 4) as decimal(38, 4)) as cpc,
-        cast(round(safe_divide(spend * 1000, impressions), 4) as decimal(38, 4)) as cpm,
-        cast(round(safe_divide(conversions, clicks), 6) as decimal(18, 6)) as conversion_rate,
-        cast(round(safe_divide(spend, conversions), 4) as decimal(38, 4)) as cost_per_conversion,
-        cast(round(safe_divide(spend, qualified_conversions), 4) as decimal(38, 4)) as cost_per_qualified_conversion
+        cast(round_double(safe_divide(clicks, impressions), 6) as decimal(18, 6)) as ctr,
+        cast(round_double(safe_divide(spend, clicks), 4) as decimal(38, 4)) as cpc,
+        cast(round_double(safe_divide(spend * 1000, impressions), 4) as decimal(38, 4)) as cpm,
+        cast(round_double(safe_divide(conversions, clicks), 6) as decimal(18, 6)) as conversion_rate,
+        cast(round_double(safe_divide(spend, conversions), 4) as decimal(38, 4)) as cost_per_conversion,
+        cast(round_double(safe_divide(spend, qualified_conversions), 4) as decimal(38, 4)) as cost_per_qualified_conversion
     from rolled_up
 
 )

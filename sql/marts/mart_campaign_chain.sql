@@ -174,15 +174,15 @@ final as (
         cast(calls as bigint) as calls,
         cast(deals as bigint) as deals,
         cast(revenue as decimal(38, 4)) as revenue,
-        cast(round(safe_divide(clicks, impressions), 6) as decimal(18, 6)) as ctr,
+        cast(round_double(safe_divide(clicks, impressions), 6) as decimal(18, 6)) as ctr,
         -- not bounded by 1: a campaign's leads also come from outside the ads
-        cast(round(safe_divide(leads, clicks), 6) as decimal(18, 6)) as click_to_lead_rate,
-        cast(round(safe_divide(calls, leads), 4) as decimal(18, 4)) as lead_to_call_rate,
-        cast(round(safe_divide(deals, leads), 4) as decimal(18, 4)) as lead_to_deal_rate,
-        cast(round(safe_divide(ad_spend, leads), 2) as decimal(38, 2)) as cost_per_lead,
-        cast(round(safe_divide(ad_spend, calls), 2) as decimal(38, 2)) as cost_per_call,
-        cast(round(safe_divide(ad_spend, deals), 2) as decimal(38, 2)) as cost_per_deal,
-        cast(round(safe_divide(revenue, ad_spend), 4) as decimal(38, 4)) as return_on_ad_spend
+        cast(round_double(safe_divide(leads, clicks), 6) as decimal(18, 6)) as click_to_lead_rate,
+        cast(round_double(safe_divide(calls, leads), 4) as decimal(18, 4)) as lead_to_call_rate,
+        cast(round_double(safe_divide(deals, leads), 4) as decimal(18, 4)) as lead_to_deal_rate,
+        cast(round_double(safe_divide(ad_spend, leads), 2) as decimal(38, 2)) as cost_per_lead,
+        cast(round_double(safe_divide(ad_spend, calls), 2) as decimal(38, 2)) as cost_per_call,
+        cast(round_double(safe_divide(ad_spend, deals), 2) as decimal(38, 2)) as cost_per_deal,
+        cast(round_double(safe_divide(revenue, ad_spend), 4) as decimal(38, 4)) as return_on_ad_spend
     from with_ads
 
 )

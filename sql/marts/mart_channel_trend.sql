@@ -81,7 +81,7 @@ final as (
         prev_month_orders,
         cast(round(prev_month_revenue, 2) as decimal(38, 2)) as prev_month_revenue,
         cast(round(revenue - prev_month_revenue, 2) as decimal(38, 2)) as mom_change,
-        cast(round(safe_divide(revenue - prev_month_revenue, abs(prev_month_revenue)), 4) as decimal(38, 4)) as mom_change_rate,
+        cast(round_double(safe_divide(revenue - prev_month_revenue, abs(prev_month_revenue)), 4) as decimal(38, 4)) as mom_change_rate,
         case
             when prev_month_revenue is null then null
             when revenue - prev_month_revenue > trend_flat_band * abs(prev_month_revenue) then 'rising'
@@ -91,7 +91,7 @@ final as (
         last_year_orders,
         cast(round(last_year_revenue, 2) as decimal(38, 2)) as last_year_revenue,
         cast(round(revenue - last_year_revenue, 2) as decimal(38, 2)) as yoy_change,
-        cast(round(safe_divide(revenue - last_year_revenue, abs(last_year_revenue)), 4) as decimal(38, 4)) as yoy_change_rate,
+        cast(round_double(safe_divide(revenue - last_year_revenue, abs(last_year_revenue)), 4) as decimal(38, 4)) as yoy_change_rate,
         case
             when last_year_revenue is null then null
             when revenue - last_year_revenue > trend_flat_band * abs(last_year_revenue) then 'rising'

@@ -232,7 +232,7 @@ final as (
         reactivated,
         churned,
         active_end,
-        cast(round(safe_divide(cast(churned as double), active_start), 4) as decimal(9, 4)) as churn_rate,
+        cast(round_double(safe_divide(cast(churned as double), active_start), 4) as decimal(9, 4)) as churn_rate,
         basis
     from movements
 

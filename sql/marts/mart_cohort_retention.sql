@@ -89,9 +89,9 @@ final as (
         activity_month,
         cohort_size,
         active_customers,
-        cast(round(100.0 * active_customers / cohort_size, 2) as decimal(9, 2)) as retention_pct,
+        cast(round_double(100.0 * active_customers / cohort_size, 2) as decimal(9, 2)) as retention_pct,
         cast(round(revenue, 2) as decimal(38, 2)) as revenue,
-        cast(round(100.0 * safe_divide(revenue, first_value(revenue) over (partition by cohort_month order by months_since_first)), 2) as decimal(38, 2)) as revenue_retention_pct
+        cast(round_double(100.0 * safe_divide(revenue, first_value(revenue) over (partition by cohort_month order by months_since_first)), 2) as decimal(38, 2)) as revenue_retention_pct
     from joined
 
 )

@@ -64,9 +64,9 @@ final as (
         r.product_customers,
         r.next_product_customers,
         r.all_customers,
-        cast(round(r.support, 6) as decimal(9, 6)) as support,
-        cast(round(r.confidence, 6) as decimal(9, 6)) as confidence,
-        cast(round(r.lift, 4) as decimal(18, 4)) as lift
+        cast(round_double(r.support, 6) as decimal(9, 6)) as support,
+        cast(round_double(r.confidence, 6) as decimal(9, 6)) as confidence,
+        cast(round_double(r.lift, 4) as decimal(18, 4)) as lift
     from rules r
     cross join params
     where r.pair_customers >= params.cross_sell_min_customers

@@ -137,7 +137,7 @@ final as (
         cast(round(historical_revenue, 2) as decimal(38, 2)) as historical_revenue,
         cast(round(historical_margin, 2) as decimal(38, 2)) as historical_margin,
         cast(round(current_margin, 2) as decimal(38, 2)) as current_margin,
-        cast(round(potential_value, 2) as decimal(38, 2)) as potential_value,
+        cast(round_double(potential_value, 2) as decimal(38, 2)) as potential_value,
         p_alive,
         expected_purchases,
         case
@@ -147,7 +147,7 @@ final as (
             when potential_value >= potential_median then 'low current, high potential'
             else 'low current, low potential'
         end as value_quadrant,
-        cast(round(value_score, 2) as decimal(38, 2)) as value_score,
+        cast(round_double(value_score, 2) as decimal(38, 2)) as value_score,
         case
             when value_rank_share <= value_vip_share then 'VIP'
             when value_rank_share <= value_major_share then 'major'
@@ -155,8 +155,8 @@ final as (
             else 'small'
         end as value_tier,
         repeat_purchases,
-        cast(round(mean_days_between_purchases, 2) as double) as mean_days_between_purchases,
-        cast(round(discount_purchase_share, 4) as double) as discount_purchase_share,
+        cast(round_double(mean_days_between_purchases, 2) as double) as mean_days_between_purchases,
+        cast(round_double(discount_purchase_share, 4) as double) as discount_purchase_share,
         invoices,
         late_invoices,
         contacts_12m,

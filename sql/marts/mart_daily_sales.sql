@@ -41,7 +41,7 @@ final as (
         cast(round(revenue, 2) as decimal(38, 2)) as revenue,
         cast(round(cost, 2) as decimal(38, 2)) as cost,
         cast(round(margin, 2) as decimal(38, 2)) as margin,
-        cast(round(safe_divide(margin, costed_revenue), 4) as decimal(38, 4)) as margin_rate,
+        cast(round_double(safe_divide(margin, costed_revenue), 4) as decimal(38, 4)) as margin_rate,
         uncosted_lines
     from daily
 

@@ -398,7 +398,7 @@ final as (
         campaign_id,
         channel,
         salesperson,
-        cast(round(attributed_spend, 2) as decimal(38, 2)) as spend,
+        cast(round_double(attributed_spend, 2) as decimal(38, 2)) as spend,
         leads,
         calls,
         visits,
@@ -408,25 +408,25 @@ final as (
         -- ratios of two counts of the same period, not conversions: not bounded by 1 (one cell may
         -- hold 100,000 visits and one call; a month's deals may come from earlier months' calls).
         -- Cohort conversion, bounded by 1, is mart_pipeline's.
-        cast(round(safe_divide(visits, calls), 4) as decimal(18, 4)) as call_to_visit_rate,
-        cast(round(safe_divide(quotes, visits), 4) as decimal(18, 4)) as visit_to_quote_rate,
-        cast(round(safe_divide(deals, quotes), 4) as decimal(18, 4)) as quote_to_deal_rate,
-        cast(round(safe_divide(deals, calls), 4) as decimal(18, 4)) as call_to_deal_rate,
-        cast(round(safe_divide(deals, leads), 4) as decimal(18, 4)) as lead_to_deal_rate,
-        cast(round(safe_divide(attributed_spend, leads), 2) as decimal(38, 2)) as cost_per_lead,
-        cast(round(safe_divide(attributed_spend, calls), 2) as decimal(38, 2)) as cost_per_call,
-        cast(round(safe_divide(attributed_spend, deals), 2) as decimal(38, 2)) as cost_per_deal,
+        cast(round_double(safe_divide(visits, calls), 4) as decimal(18, 4)) as call_to_visit_rate,
+        cast(round_double(safe_divide(quotes, visits), 4) as decimal(18, 4)) as visit_to_quote_rate,
+        cast(round_double(safe_divide(deals, quotes), 4) as decimal(18, 4)) as quote_to_deal_rate,
+        cast(round_double(safe_divide(deals, calls), 4) as decimal(18, 4)) as call_to_deal_rate,
+        cast(round_double(safe_divide(deals, leads), 4) as decimal(18, 4)) as lead_to_deal_rate,
+        cast(round_double(safe_divide(attributed_spend, leads), 2) as decimal(38, 2)) as cost_per_lead,
+        cast(round_double(safe_divide(attributed_spend, calls), 2) as decimal(38, 2)) as cost_per_call,
+        cast(round_double(safe_divide(attributed_spend, deals), 2) as decimal(38, 2)) as cost_per_deal,
         cast(round(deal_revenue, 2) as decimal(38, 2)) as deal_revenue,
-        cast(round(safe_divide(deal_revenue, attributed_spend), 4) as decimal(38, 4)) as return_on_spend,
+        cast(round_double(safe_divide(deal_revenue, attributed_spend), 4) as decimal(38, 4)) as return_on_spend,
         cast(round(median_days_to_deal, 1) as decimal(9, 1)) as median_days_to_deal,
         cast(round(p90_days_to_deal, 1) as decimal(9, 1)) as p90_days_to_deal,
         deals_before_first_contact,
         call_attempts,
         calls_with_duration,
         connected_calls,
-        cast(round(safe_divide(connected_calls, calls_with_duration), 4) as decimal(18, 4)) as connect_rate,
+        cast(round_double(safe_divide(connected_calls, calls_with_duration), 4) as decimal(18, 4)) as connect_rate,
         cast(talk_seconds as bigint) as talk_seconds,
-        cast(round(safe_divide(call_attempts, calls), 2) as decimal(18, 2)) as attempts_per_called_lead
+        cast(round_double(safe_divide(call_attempts, calls), 2) as decimal(18, 2)) as attempts_per_called_lead
     from with_spend
 
 )

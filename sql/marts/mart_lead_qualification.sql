@@ -45,9 +45,9 @@ final as (
         coalesce(b.won_leads, 0) as won_leads,
         coalesce(b.lost_leads, 0) as lost_leads,
         coalesce(b.open_leads, 0) as open_leads,
-        cast(round(safe_divide(b.won_leads, b.leads), 4) as decimal(9, 4)) as conversion_rate,
+        cast(round_double(safe_divide(b.won_leads, b.leads), 4) as decimal(9, 4)) as conversion_rate,
         cast(round(coalesce(b.revenue, 0), 2) as decimal(38, 2)) as revenue,
-        cast(round(safe_divide(b.revenue, b.leads), 2) as decimal(38, 2)) as revenue_per_lead
+        cast(round_double(safe_divide(b.revenue, b.leads), 2) as decimal(38, 2)) as revenue_per_lead
     from cells c
     left join by_cell b on b.man_cell = c.man_cell
 

@@ -43,14 +43,14 @@ final as (
     select
         customer_id,
         revenue_rank,
-        cast(round(revenue_rank * 1.0 / customers, 6) as double) as revenue_rank_share,
+        cast(round_double(revenue_rank * 1.0 / customers, 6) as double) as revenue_rank_share,
         cast(round(revenue, 2) as decimal(38, 2)) as revenue,
-        cast(round(safe_divide(cumulative_revenue, total_revenue), 6) as double) as cumulative_revenue_share,
+        cast(round_double(safe_divide(cumulative_revenue, total_revenue), 6) as double) as cumulative_revenue_share,
         revenue_rank <= ceil(0.2 * customers) as in_top_20_revenue,
         margin_rank,
-        cast(round(margin_rank * 1.0 / customers, 6) as double) as margin_rank_share,
+        cast(round_double(margin_rank * 1.0 / customers, 6) as double) as margin_rank_share,
         cast(round(margin, 2) as decimal(38, 2)) as margin,
-        cast(round(safe_divide(cumulative_margin, total_margin), 6) as double) as cumulative_margin_share,
+        cast(round_double(safe_divide(cumulative_margin, total_margin), 6) as double) as cumulative_margin_share,
         coalesce(margin, 0) < 0 as unprofitable
     from cumulative
 

@@ -34,12 +34,12 @@ final as (
     select
         business_date,
         customers,
-        cast(round(safe_divide(top_20_revenue, revenue), 6) as double) as top_20_revenue_share,
-        cast(round(safe_divide(top_20_margin, margin), 6) as double) as top_20_margin_share,
+        cast(round_double(safe_divide(top_20_revenue, revenue), 6) as double) as top_20_revenue_share,
+        cast(round_double(safe_divide(top_20_margin, margin), 6) as double) as top_20_margin_share,
         unprofitable_customers,
         cast(round(positive_margin, 2) as decimal(38, 2)) as positive_margin,
         cast(round(negative_margin, 2) as decimal(38, 2)) as negative_margin,
-        cast(round(safe_divide(-negative_margin, positive_margin), 6) as double) as margin_consumed_share
+        cast(round_double(safe_divide(-negative_margin, positive_margin), 6) as double) as margin_consumed_share
     from sums
 
 )

@@ -235,8 +235,8 @@ final as (
         s.role,
         g.cohort_leads,
         g.reached_leads,
-        cast(round(safe_divide(g.reached_leads, g.cohort_leads), 4) as decimal(18, 4)) as share_reached,
-        cast(round(safe_divide(g.reached_leads, prev.reached_leads), 4) as decimal(18, 4)) as conversion_from_previous,
+        cast(round_double(safe_divide(g.reached_leads, g.cohort_leads), 4) as decimal(18, 4)) as share_reached,
+        cast(round_double(safe_divide(g.reached_leads, prev.reached_leads), 4) as decimal(18, 4)) as conversion_from_previous,
         g.open_leads,
         cast(round(g.open_value, 2) as decimal(38, 2)) as open_value,
         g.open_leads_without_value,
@@ -246,16 +246,16 @@ final as (
         cast(round(g.median_days_before_moving_on, 1) as decimal(9, 1)) as median_days_before_moving_on,
         g.won_leads,
         g.lost_leads,
-        cast(round(safe_divide(g.won_leads, g.won_leads + g.lost_leads), 4) as decimal(18, 4)) as win_rate,
+        cast(round_double(safe_divide(g.won_leads, g.won_leads + g.lost_leads), 4) as decimal(18, 4)) as win_rate,
         cast(g.attempts as bigint) as attempts,
         g.attempted_leads,
-        cast(round(safe_divide(g.attempts, g.attempted_leads), 2) as decimal(18, 2)) as attempts_per_lead,
-        cast(round(safe_divide(g.attempts, g.won_leads), 2) as decimal(18, 2)) as attempts_per_deal,
+        cast(round_double(safe_divide(g.attempts, g.attempted_leads), 2) as decimal(18, 2)) as attempts_per_lead,
+        cast(round_double(safe_divide(g.attempts, g.won_leads), 2) as decimal(18, 2)) as attempts_per_deal,
         cast(g.attempts_with_duration as bigint) as attempts_with_duration,
         cast(g.connected_attempts as bigint) as connected_attempts,
-        cast(round(safe_divide(g.connected_attempts, g.attempts_with_duration), 4) as decimal(18, 4)) as connect_rate,
+        cast(round_double(safe_divide(g.connected_attempts, g.attempts_with_duration), 4) as decimal(18, 4)) as connect_rate,
         cast(g.talk_seconds as bigint) as talk_seconds,
-        cast(round(safe_divide(g.talk_seconds, g.won_leads), 1) as decimal(18, 1)) as talk_seconds_per_deal
+        cast(round_double(safe_divide(g.talk_seconds, g.won_leads), 1) as decimal(18, 1)) as talk_seconds_per_deal
     from grouped g
     join stages s on s.stage_order = g.stage_order
     left join grouped prev

@@ -88,7 +88,7 @@ final as (
         cast(case when b.aging_bucket = '91_180' then b.outstanding else 0 end as decimal(38, 2)) as bucket_91_180,
         cast(case when b.aging_bucket = 'over_180' then b.outstanding else 0 end as decimal(38, 2)) as bucket_over_180,
         cast(t.customer_outstanding as decimal(38, 2)) as customer_outstanding,
-        cast(round(safe_divide(t.customer_outstanding, a.total_outstanding), 6) as decimal(38, 6)) as customer_share,
+        cast(round_double(safe_divide(t.customer_outstanding, a.total_outstanding), 6) as decimal(38, 6)) as customer_share,
         cast(c.credit_limit as decimal(38, 2)) as credit_limit,
         cast(case
             when c.credit_limit is null then null
@@ -96,7 +96,7 @@ final as (
             else 0
         end as decimal(38, 2)) as credit_limit_excess,
         cast(round(r.revenue_window, 2) as decimal(38, 2)) as customer_revenue_window,
-        cast(round(case when r.revenue_window > 0
+        cast(round_double(case when r.revenue_window > 0
             then t.customer_outstanding / r.revenue_window * params.dso_window_days end, 1) as decimal(38, 1)) as customer_dso_days
     from bucketed b
     cross join params

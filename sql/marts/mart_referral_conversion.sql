@@ -33,8 +33,8 @@ final as (
         g.is_referred,
         g.leads,
         g.won_leads,
-        cast(round(safe_divide(g.won_leads, g.leads), 4) as decimal(9, 4)) as conversion_rate,
-        cast(round(safe_divide(safe_divide(g.won_leads, g.leads), r.referred_rate), 4) as decimal(18, 4))
+        cast(round_double(safe_divide(g.won_leads, g.leads), 4) as decimal(9, 4)) as conversion_rate,
+        cast(round_double(safe_divide(safe_divide(g.won_leads, g.leads), r.referred_rate), 4) as decimal(18, 4))
             as conversion_vs_referred,
         cast(round(g.revenue, 2) as decimal(38, 2)) as revenue
     from grouped g

@@ -96,7 +96,7 @@ final as (
         cast(round(s.margin, 2) as decimal(38, 2)) as margin,
         cast(s.collected as decimal(38, 2)) as collected,
         params.commission_base,
-        cast(round(params.commission_rate
+        cast(round_double(params.commission_rate
             * case when params.commission_base = 'revenue' then s.revenue else s.margin end, 2) as decimal(38, 2)) as commission
     from summed s
     cross join params

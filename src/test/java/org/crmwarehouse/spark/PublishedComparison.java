@@ -24,12 +24,14 @@ import org.crmwarehouse.sql.Sql;
  * looser tolerance for a named column ({@code table.column}). Rows are matched after sorting on
  * the exact columns first, so a float difference cannot reorder them.
  *
- * <p>DECIMAL columns are exact, with one stated allowance: a model that rounds a quotient or a
- * DOUBLE product ({@code round(safe_divide(spend, clicks), 4)}, {@code commission_rate * margin})
- * rounds DuckDB's DOUBLE value but Spark's exact decimal quotient (or the double's shortest decimal
- * text), so at an exact half the two land one unit apart in the last decimal place. Up to
- * {@link #LAST_PLACE_SHARE} of a table's rows (at least one) may differ by exactly one unit in the
- * last place of a DECIMAL column; more, or a larger difference, is a difference. The engine's own
+ * <p>DECIMAL columns are exact, with one stated allowance. Models round a DOUBLE through the engine
+ * seam's {@code round_double}, which both engines compute alike, but the DOUBLE itself may end an
+ * ulp apart when it is a sum or product taken in another order (mart_funnel's spend, a sum of daily
+ * spends; mart_survival's product of ratios), and within an ulp of a half at the rounded place the
+ * two decimals are one unit apart. Up to {@link #LAST_PLACE_SHARE} of a table's rows (at least one)
+ * may differ by exactly one unit in the last place of a DECIMAL column (measured on the sample
+ * night, 2026-12-04: 29 of 78,838 mart_funnel rows, 1 of 1,468 mart_survival rows, none elsewhere);
+ * more, or a larger difference, is a difference. The engine's own
  * row of warehouse_models (its name and the hash of its seam file) differs by design and is left
  * out.
  */
@@ -38,7 +40,7 @@ public final class PublishedComparison {
     public static final double RELATIVE_TOLERANCE = 1e-9;
     public static final double ABSOLUTE_TOLERANCE = 1e-9;
     /** The share of a table's rows that may differ by one unit in a DECIMAL's last place (see above). */
-    public static final double LAST_PLACE_SHARE = 0.01;
+    public static final double LAST_PLACE_SHARE = 0.001;
     private static final String ENGINE_ROWS = "warehouse_models";
 
     private PublishedComparison() {
@@ -124,7 +126,7 @@ public final class PublishedComparison {
         }
         if (lastPlace.size() > Math.max(1, (long) (LAST_PLACE_SHARE * rowsA.size()))) {
             out.add(table + ": " + lastPlace.size() + " of " + rowsA.size() + " rows differ by one unit in a "
-                    + "DECIMAL's last place, more than the rounding at exact halves explains: " + lastPlace.subList(0,
+                    + "DECIMAL's last place, more than a DOUBLE's summation order explains: " + lastPlace.subList(0,
                             Math.min(5, lastPlace.size())));
         }
     }

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.crmwarehouse.config.JobConfig;
@@ -46,27 +47,28 @@ import org.junit.jupiter.api.io.TempDir;
  * then the partial sums), so their last bits may differ; which columns are DOUBLE is each
  * model's yml (every DOUBLE column of every model gets this tolerance, nothing else does).
  *
- * <p>Known difference, not yet fixed: the decimal columns in {@link #TIE_ROUNDED} are
- * {@code round(DOUBLE, n)} of a value whose decimal form ends in 5 at the rounded place (34.745):
- * DuckDB rounds the binary double (34.74499.. to 34.74), Spark its shortest decimal form (34.745
- * to 34.75). There, and only there, one unit of the last decimal place is allowed; the fix is a
- * rounding function in the engine seam that both engines compute alike.
+ * <p>Rounding a DOUBLE goes through the seam's {@code round_double} on both engines, so the rule
+ * is the same; what remains is the DOUBLE itself, whose last bit depends on the order a sum or a
+ * product is taken in. Where such a value lies within an ulp of a half at the rounded place, the
+ * two engines' decimals are one unit apart: the columns in {@link #FLOAT_ORDER_LAST_PLACE} (seen on
+ * the sample: 29 of 78,838 mart_funnel rows, spend is a sum of daily spends; 1 of 1,468
+ * mart_survival rows, survival is a product of ratios) may differ by exactly that, nothing else.
+ * The fits' standard errors and the back-test's predictions get {@link #LOOSER} (the same as
+ * cli/SparkNightEqualityTest states), and warehouse_models' engine row is compared apart.
  *
- * <p>Measured 556 s under load 13-19 on the shared 2-core machine (DuckDB night, export, Spark
- * night, comparison). NOT YET PASSING, so in neither the default run nor the acceptance profile
- * (tag {@code spark-pending}; run it with {@code mvn -B test -Dtest.groups=spark-pending
- * -Dtest.excludedGroups= -Dtest=SparkModelsEqualityTest}): it compares the intermediate tables too,
- * where more tie-rounded columns than {@link #TIE_ROUNDED} differ, and warehouse_models' engine
- * row and the back-test predictions need the allowances {@code cli/SparkNightEqualityTest} states.
- * The published tables of the same night are compared, and pass, in SparkNightEqualityTest.
+ * <p>Acceptance profile: 233-442 s on this 2-core machine with other Spark tests beside it
+ * (2026-12-04); every model table of the sample night, intermediate ones included, is equal.
  */
-@Tag("spark-pending")
+@Tag("acceptance")
 class SparkModelsEqualityTest {
-    static final Set<String> TIE_ROUNDED = Set.of("mart_ad_performance.cpc", "mart_campaign_chain.cost_per_lead",
-            "mart_funnel.spend", "mart_sales_performance.commission", "mart_survival.survival");
+    static final Set<String> FLOAT_ORDER_LAST_PLACE = Set.of("mart_funnel.spend", "mart_funnel.cost_per_lead",
+            "mart_funnel.cost_per_call", "mart_funnel.cost_per_deal", "mart_funnel.return_on_spend",
+            "mart_survival.survival", "mart_survival.ci_lower", "mart_survival.ci_upper");
 
     static final double RELATIVE = 1e-9;
     static final double ABSOLUTE = 1e-12;
+    static final Map<String, Double> LOOSER = Map.of("mart_model_fit.std_error", 1e-6,
+            "mart_model_backtest.predicted", 1e-6);
 
     @TempDir
     Path tmp;
@@ -95,7 +97,11 @@ class SparkModelsEqualityTest {
             List<String> compared = new ArrayList<>();
             for (SqlModel model : catalog.models()) {
                 compared.add(model.name());
-                differences.addAll(compare(db, model.name(), model.name(), parquet(work, model.name())));
+                String name = model.name();
+                differences.addAll(name.equals("warehouse_models")
+                        ? compare(db, name, "(SELECT * FROM warehouse_models WHERE layer <> 'engine')",
+                                "(SELECT * FROM " + parquet(work, name) + " WHERE layer <> 'engine')")
+                        : compare(db, name, name, parquet(work, name)));
             }
             for (String table : List.of("run_parameters", "run_parameter_sources", "audit_warnings")) {
                 differences.addAll(compare(db, table, parquet(work, table)));
@@ -145,8 +151,9 @@ class SparkModelsEqualityTest {
             List<Object> w = want.rows.get(r);
             List<Object> g = got.rows.get(r);
             for (int c = 0; c < w.size(); c++) {
-                if (!same(w.get(c), g.get(c)) && !(TIE_ROUNDED.contains(name + "." + want.columns.get(c))
-                        && oneLastPlaceApart(w.get(c), g.get(c)))) {
+                String column = name + "." + want.columns.get(c);
+                if (!same(w.get(c), g.get(c), LOOSER.getOrDefault(column, RELATIVE))
+                        && !(FLOAT_ORDER_LAST_PLACE.contains(column) && oneLastPlaceApart(w.get(c), g.get(c)))) {
                     differences.add(name + "." + want.columns.get(c) + ": " + g.get(c) + " instead of " + w.get(c)
                             + " in row " + w);
                     break;
@@ -235,6 +242,10 @@ class SparkModelsEqualityTest {
     }
 
     static boolean same(Object want, Object got) {
+        return same(want, got, RELATIVE);
+    }
+
+    static boolean same(Object want, Object got, double relative) {
         if (want == null || got == null) {
             return want == got;
         }
@@ -247,7 +258,7 @@ class SparkModelsEqualityTest {
             if (Double.isNaN(a) || Double.isNaN(b) || Double.isInfinite(a) || Double.isInfinite(b)) {
                 return Double.compare(a, b) == 0;
             }
-            return Math.abs(a - b) <= Math.max(ABSOLUTE, RELATIVE * Math.max(Math.abs(a), Math.abs(b)));
+            return Math.abs(a - b) <= Math.max(ABSOLUTE, relative * Math.max(Math.abs(a), Math.abs(b)));
         }
         if (want instanceof List<?> w && got instanceof List<?> g) {
             if (w.size() != g.size()) {
