@@ -49,7 +49,8 @@ public final class DuplicateCustomersModel implements JavaModel {
         return Set.of("int_duplicate_candidates");
     }
 
-    record Pair(String customerId, String duplicateId, String name, String duplicateName, String rule,
+    /** A scored candidate pair: a row of the mart (the name similarity and Jaro-Winkler unrounded). */
+    public record Pair(String customerId, String duplicateId, String name, String duplicateName, String rule,
             double similarity, double jaroWinkler, boolean phoneMatch, boolean emailMatch, boolean sameCity,
             boolean sameBirthDate, boolean sameAddress, String owner, String duplicateOwner, boolean claimConflict) {}
 
@@ -79,9 +80,8 @@ public final class DuplicateCustomersModel implements JavaModel {
                         throw new IllegalStateException("int_duplicate_candidates: customer " + rs.getString(2)
                                 + " has more than one set of attributes");
                     }
-                    String name = rs.getString(3);
-                    customers.add(new Customer(rs.getString(2), name, normaliseName(name), lowerTrim(rs.getString(4)),
-                            emptyToNull(normaliseName(rs.getString(5))), rs.getString(6)));
+                    customers.add(Customer.of(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6)));
                 }
             }
             for (int i = 1; i < customers.size(); i++) {
@@ -118,7 +118,13 @@ public final class DuplicateCustomersModel implements JavaModel {
     }
 
     /** A customer of some candidate pair: id, name as given and normalised, lower-case city, normalised address. */
-    record Customer(String id, String name, String normalisedName, String city, String address, String owner) {}
+    public record Customer(String id, String name, String normalisedName, String city, String address, String owner) {
+        /** The customer with its attributes as int_duplicate_candidates gives them. */
+        public static Customer of(String id, String name, String city, String address, String owner) {
+            return new Customer(id, name, normaliseName(name), lowerTrim(city), emptyToNull(normaliseName(address)),
+                    owner);
+        }
+    }
 
     private static List<Pair> scorePairs(Connection db, List<Customer> customers, double withContact, double min)
             throws SQLException {
@@ -131,29 +137,39 @@ public final class DuplicateCustomersModel implements JavaModel {
                         + " JOIN dup_customer_index a ON a.customer_id = p.customer_id"
                         + " JOIN dup_customer_index b ON b.customer_id = p.duplicate_customer_id")) {
             while (rs.next()) {
-                Customer a = customers.get(rs.getInt(1)), b = customers.get(rs.getInt(2));
-                boolean phone = rs.getBoolean(3);
-                boolean email = rs.getBoolean(4);
-                boolean birth = rs.getBoolean(5);
-                boolean city = equalNonNull(a.city(), b.city());
-                boolean address = equalNonNull(a.address(), b.address());
-                // most candidate pairs (a name prefix in one city) can match no rule: names not compared
-                if (!phone && !email && !(city && (birth || address))) continue;
-                String nameA = a.normalisedName(), nameB = b.normalisedName();
-                double similarity = nameSimilarity(nameA, nameB);
-                String rule = phone && similarity >= withContact ? "phone_and_name"
-                        : email && similarity >= withContact ? "email"
-                        : city && similarity >= min && (birth || address) ? "name_and_city" : null;
-                if (rule == null) continue;
-                String[] chars = CodePoints.asChars(nameA, nameB);
-                double jw = nameA.isEmpty() && nameB.isEmpty() ? 1.0 : JARO_WINKLER.apply(chars[0], chars[1]);
-                String ownerA = a.owner(), ownerB = b.owner();
-                pairs.add(new Pair(a.id(), b.id(), a.name(), b.name(), rule,
-                        similarity, jw, phone, email, city, birth, address, ownerA, ownerB,
-                        ownerA != null && ownerB != null && !ownerA.equals(ownerB)));
+                Pair pair = score(customers.get(rs.getInt(1)), customers.get(rs.getInt(2)), rs.getBoolean(3),
+                        rs.getBoolean(4), rs.getBoolean(5), withContact, min);
+                if (pair != null) {
+                    pairs.add(pair);
+                }
             }
         }
         return pairs;
+    }
+
+    /**
+     * One candidate pair scored: the rule it meets, or null when it meets none. {@code phone},
+     * {@code email} and {@code birth} say whether the pair's phone keys, e-mail keys and birth dates
+     * are equal (false when either is NULL). The Spark night scores its pairs with this too
+     * (spark/SparkDuplicateScoring).
+     */
+    public static Pair score(Customer a, Customer b, boolean phone, boolean email, boolean birth, double withContact,
+            double min) {
+        boolean city = equalNonNull(a.city(), b.city());
+        boolean address = equalNonNull(a.address(), b.address());
+        // most candidate pairs (a name prefix in one city) can match no rule: names not compared
+        if (!phone && !email && !(city && (birth || address))) return null;
+        String nameA = a.normalisedName(), nameB = b.normalisedName();
+        double similarity = nameSimilarity(nameA, nameB);
+        String rule = phone && similarity >= withContact ? "phone_and_name"
+                : email && similarity >= withContact ? "email"
+                : city && similarity >= min && (birth || address) ? "name_and_city" : null;
+        if (rule == null) return null;
+        String[] chars = CodePoints.asChars(nameA, nameB);
+        double jw = nameA.isEmpty() && nameB.isEmpty() ? 1.0 : JARO_WINKLER.apply(chars[0], chars[1]);
+        String ownerA = a.owner(), ownerB = b.owner();
+        return new Pair(a.id(), b.id(), a.name(), b.name(), rule, similarity, jw, phone, email, city, birth, address,
+                ownerA, ownerB, ownerA != null && ownerB != null && !ownerA.equals(ownerB));
     }
 
     /** NFKC, lower case, only letters and digits kept (Chinese characters are letters). Null -> "". */
@@ -175,7 +191,8 @@ public final class DuplicateCustomersModel implements JavaModel {
         return Math.max(0.0, 1.0 - (double) LEVENSHTEIN.apply(mapped[0], mapped[1]) / longer);
     }
 
-    private static BigDecimal round4(double v) {
+    /** A similarity as the mart stores it: DECIMAL(9, 4), half up. */
+    public static BigDecimal round4(double v) {
         return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP);
     }
 

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * provenance tables and an empty audit_warnings are written by ModelRunner's own code on the
  * driver (so they cannot drift), with the engine seam's row of run_model_versions naming 'spark'
  * and the hash of sql/engine/spark.sql; SQL models run through Spark SQL, each materialised as
- * Parquet; Java models run unchanged on the driver ({@link DriverDuckDb}); the data tests are
+ * Parquet; Java models run unchanged on the driver ({@link DriverDuckDb}), except duplicate scoring,
+ * whose candidate pairs are scored on the executors ({@link SparkDuplicateScoring}); the data tests are
  * DataTests's queries in Spark's spelling; audit_models lists each model's rows and time.
  *
  * <p>Its inputs are what the validate step leaves: valid_&lt;entity&gt;, quarantine, the funnel
@@ -65,7 +66,10 @@ public final class SparkModelRunner {
             long started = System.nanoTime();
             Optional<JavaModel> java = catalog.javaModel(model.name());
             try {
-                if (java.isPresent()) {
+                if (model.name().equals(SparkDuplicateScoring.MODEL)) {
+                    // the one Java model whose input grows with the customers: scored on the executors
+                    tables.write(model.name(), SparkDuplicateScoring.score(spark));
+                } else if (java.isPresent()) {
                     driver.run(Set.of(NightWarnings.TABLE), Set.of(model.name()), db -> {
                         new EngineDialect().defineFunctions(db);
                         java.get().build(db);

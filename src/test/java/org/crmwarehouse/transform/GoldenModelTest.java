@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestFactory;
  * The case runs extract, validate and transform, and every expected table must equal the built
  * one as a multiset of rows over the expected file's columns. Adding a case needs no Java.
  */
-class GoldenModelTest {
+public class GoldenModelTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     @TestFactory
@@ -108,7 +108,11 @@ class GoldenModelTest {
         }
     }
 
-    private static void check(Connection db, Path expectedFile) throws Exception {
+    /**
+     * The table named like {@code expectedFile} in {@code db} equals the file's rows as a multiset,
+     * over the file's columns (also used by cli/SparkGoldenNightTest on a Spark night's output).
+     */
+    public static void check(Connection db, Path expectedFile) throws Exception {
         String table = expectedFile.getFileName().toString().replace(".csv", "");
         Map<String, String> types = columnTypes(db, table);
         List<String> columns = Db.columnsOf(db, "SELECT * FROM read_csv(" + Sql.literal(expectedFile)
