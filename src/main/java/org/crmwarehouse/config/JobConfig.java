@@ -78,7 +78,7 @@ public record JobConfig(
         public static final String INGEST_AUTO = "auto";
         /** DuckDB on the driver reads and validates, then hands the tables to Spark as Parquet. */
         public static final String INGEST_DRIVER = "driver";
-        /** Spark reads the sources and checks the contract in Spark SQL (HDFS and s3a:// paths work). */
+        /** Spark's executors read the sources and check the contract in Spark SQL (inputs on a shared filesystem). */
         public static final String INGEST_SPARK = "spark";
         public static final java.util.List<String> INGESTS = java.util.List.of(INGEST_AUTO, INGEST_DRIVER, INGEST_SPARK);
         public static final SparkConfig DEFAULT = new SparkConfig(null, Map.of(), INGEST_AUTO);

@@ -16,7 +16,7 @@ public interface SparkIngest {
     /**
      * The ingest {@code spark.ingest} names: {@code driver} ({@link DuckDbBridgeIngest}: DuckDB on the
      * driver, fast on one machine, reads what the driver sees), {@code spark} (SparkSourceIngest:
-     * executors read, so inputs may be on HDFS or s3a://), {@code auto} (the default): driver when
+     * executors read, so inputs must be where they all see them), {@code auto} (the default): driver when
      * the session's master is local, else spark.
      */
     static String resolve(String configured, String sessionMaster) {
