@@ -37,15 +37,10 @@ class SparkGoldenNightTest {
                 business_date: 2026-06-30
                 output: %s
                 engine: spark
-                spark:
-                  settings:
-                    spark.sql.codegen.wholeStage: "false"
-                    spark.sql.codegen.factoryMode: NO_CODEGEN
-                    spark.sql.adaptive.enabled: "false"
-                    spark.sql.shuffle.partitions: "2"
                 sources:
                   customers: {path: %s}
-                """.formatted(tmp.resolve("out"), golden.resolve("customers.csv")), StandardCharsets.UTF_8);
+                """.formatted(tmp.resolve("out"), golden.resolve("customers.csv"))
+                + SparkNightEqualityTest.SMALL_NIGHT_SETTINGS, StandardCharsets.UTF_8);
 
         Cli.Result night = Cli.run("run", "--config", config.toString());
         assertThat(night.exit()).as(night.err()).isIn(0, 3);

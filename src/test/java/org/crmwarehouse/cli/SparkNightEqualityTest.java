@@ -45,7 +45,7 @@ class SparkNightEqualityTest {
      * CDNOW and Olist acceptance nights keep the defaults, so the generated-code path is compared
      * with DuckDB there.
      */
-    private static final String SMALL_NIGHT_SETTINGS = """
+    static final String SMALL_NIGHT_SETTINGS = """
 
             spark:
               settings:
